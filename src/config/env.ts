@@ -1,0 +1,148 @@
+/**
+ * Process configuration from the environment (and a `.env` file in the working directory).
+ *
+ * Every variable of the public contract (DESIGN §4) is read here and only here, validated with
+ * zod; a bad value is a ConfigError naming the variable and saying how to fix it.
+ * Secrets are registered for redaction as soon as they are read.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../engine/errors.js';
+import { registerSecretsFromEnv } from '../logging/redact.js';
+import { parseRateSpec, type RateSpec } from './rate-spec.js';
+import { PathSandbox } from './sandbox.js';
+
+export interface TargetConfig {
+  baseUrl: string | undefined;
+  secret: string | undefined;
+  rateLimit: RateSpec;
+}
+
+export interface AppConfig {
+  cwd: string;
+  stateDir: string;
+  configDir: string;
+  dataRoots: string[];
+  sandbox: PathSandbox;
+  ppakExportDir: string;
+  outputDir: string;
+  materialLibraryMaster: string;
+  innergy: TargetConfig;
+  openproject: TargetConfig;
+  devrev: TargetConfig;
+  influx: { url?: string; token?: string; org?: string; bucket?: string };
+  pmDbUrl: string | undefined;
+  warehouseDbUrl: string | undefined;
+  httpToken: string | undefined;
+  allowedOrigins: string[];
+  /** Toolset ids to expose, or 'all'. */
+  toolsets: string[] | 'all';
+  readOnly: boolean;
+  maxRetries: number;
+  logLevel: string;
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+const envSchema = z.object({
+  MIGRATION_STATE_DIR: optionalText,
+  MIGRATION_CONFIG_DIR: optionalText,
+  MIGRATION_DATA_ROOTS: optionalText,
+  PPAK_EXPORT_DIR: optionalText,
+  MIGRATION_OUTPUT_DIR: optionalText,
+  MATERIAL_LIBRARY_MASTER: optionalText,
+  INNERGY_API_BASE_URL: optionalText.pipe(z.url().optional()),
+  INNERGY_API_KEY: optionalText,
+  INNERGY_RATE_LIMIT: optionalText,
+  OPENPROJECT_URL: optionalText.pipe(z.url().optional()),
+  OPENPROJECT_API_KEY: optionalText,
+  OPENPROJECT_RATE_LIMIT: optionalText,
+  DEVREV_BASE_URL: optionalText.pipe(z.url().optional()),
+  DEVREV_API_TOKEN: optionalText,
+  DEVREV_RATE_LIMIT: optionalText,
+  INFLUX_URL: optionalText,
+  INFLUX_TOKEN: optionalText,
+  INFLUX_ORG: optionalText,
+  INFLUX_BUCKET: optionalText,
+  PM_DB_URL: optionalText,
+  WAREHOUSE_DB_URL: optionalText,
+  MIGRATION_HTTP_TOKEN: optionalText,
+  MIGRATION_ALLOWED_ORIGINS: optionalText,
+  MIGRATION_TOOLSETS: optionalText,
+  MIGRATION_READ_ONLY: optionalText.pipe(z.enum(['0', '1', 'true', 'false']).optional()),
+  MAX_RETRIES: optionalText.pipe(z.coerce.number().int().min(0).max(20).optional()),
+  LOG_LEVEL: optionalText.pipe(z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).optional()),
+});
+
+/** Loads `.env` from `cwd` into process.env (existing variables win), once per process. */
+export function loadDotEnv(cwd: string = process.cwd()): void {
+  const file = path.join(cwd, '.env');
+  if (!fs.existsSync(file)) return;
+  try {
+    const before = { ...process.env };
+    process.loadEnvFile(file);
+    for (const [key, value] of Object.entries(before)) process.env[key] = value;
+  } catch (error) {
+    throw new ConfigError(`Could not read ${file}: ${(error as Error).message}.`, {
+      action: 'Fix the .env file (KEY=value lines) or remove it.',
+    });
+  }
+}
+
+/** Builds the validated configuration from an environment (default: process.env). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0]);
+    throw new ConfigError(`Environment variable ${variable} is invalid: ${issue.message}.`, {
+      action: `Fix ${variable} in the environment or .env file (see the README configuration table).`,
+      details: { variable },
+    });
+  }
+  registerSecretsFromEnv(env);
+  const e = parsed.data;
+  const abs = (p: string) => path.resolve(cwd, p);
+  const dataRoots = (e.MIGRATION_DATA_ROOTS ?? cwd).split(':').filter(Boolean).map(abs);
+  const rate = (value: string | undefined, variable: string, fallback: string) => parseRateSpec(value ?? fallback, variable);
+
+  return {
+    cwd,
+    stateDir: abs(e.MIGRATION_STATE_DIR ?? './var'),
+    configDir: abs(e.MIGRATION_CONFIG_DIR ?? './config'),
+    dataRoots,
+    sandbox: new PathSandbox(dataRoots, cwd),
+    ppakExportDir: abs(e.PPAK_EXPORT_DIR ?? './data/ppak_exports'),
+    outputDir: abs(e.MIGRATION_OUTPUT_DIR ?? './data/migration_output'),
+    materialLibraryMaster: abs(e.MATERIAL_LIBRARY_MASTER ?? './data/material_library_master.csv'),
+    innergy: {
+      baseUrl: e.INNERGY_API_BASE_URL,
+      secret: e.INNERGY_API_KEY,
+      rateLimit: rate(e.INNERGY_RATE_LIMIT, 'INNERGY_RATE_LIMIT', '10/s'),
+    },
+    openproject: {
+      baseUrl: e.OPENPROJECT_URL,
+      secret: e.OPENPROJECT_API_KEY,
+      rateLimit: rate(e.OPENPROJECT_RATE_LIMIT, 'OPENPROJECT_RATE_LIMIT', '10/s'),
+    },
+    devrev: {
+      baseUrl: e.DEVREV_BASE_URL ?? 'https://api.devrev.ai',
+      secret: e.DEVREV_API_TOKEN,
+      rateLimit: rate(e.DEVREV_RATE_LIMIT, 'DEVREV_RATE_LIMIT', '50/10s'),
+    },
+    influx: { url: e.INFLUX_URL, token: e.INFLUX_TOKEN, org: e.INFLUX_ORG, bucket: e.INFLUX_BUCKET },
+    pmDbUrl: e.PM_DB_URL,
+    warehouseDbUrl: e.WAREHOUSE_DB_URL,
+    httpToken: e.MIGRATION_HTTP_TOKEN,
+    allowedOrigins: (e.MIGRATION_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    toolsets: e.MIGRATION_TOOLSETS ? e.MIGRATION_TOOLSETS.split(',').map((t) => t.trim()).filter(Boolean) : 'all',
+    readOnly: e.MIGRATION_READ_ONLY === '1' || e.MIGRATION_READ_ONLY === 'true',
+    maxRetries: e.MAX_RETRIES ?? 5,
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The path sandbox: every file a tool reads or writes must lie inside one of the data roots.
+ *
+ * Paths are resolved against the working directory, then through the real file system (so a
+ * symlink pointing outside is refused), and compared to the real paths of the roots. A path
+ * that does not exist yet (an output file) is checked through its nearest existing parent.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { OutsideDataRootError } from '../engine/errors.js';
+
+export class PathSandbox {
+  readonly roots: readonly string[];
+
+  constructor(roots: readonly string[], private readonly cwd: string = process.cwd()) {
+    this.roots = roots.map((root) => realpathOfNearest(path.resolve(cwd, root)));
+  }
+
+  /** Resolves `candidate` to an absolute real path, or throws OutsideDataRootError. */
+  resolve(candidate: string, what = 'path'): string {
+    const absolute = path.resolve(this.cwd, candidate);
+    const real = realpathOfNearest(absolute);
+    if (!this.contains(real)) {
+      throw new OutsideDataRootError(
+        `The ${what} ${candidate} resolves to ${real}, which is outside the data roots (${this.roots.join(', ')}).`,
+      );
+    }
+    return real;
+  }
+
+  /** True when the real path lies inside (or is) one of the roots. */
+  contains(realPath: string): boolean {
+    return this.roots.some((root) => realPath === root || realPath.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
+  }
+}
+
+/** Real path of `p`, or of its nearest existing ancestor joined with the missing tail. */
+export function realpathOfNearest(p: string): string {
+  const missing: string[] = [];
+  let current = p;
+  for (;;) {
+    try {
+      const real = fs.realpathSync(current);
+      return missing.length ? path.join(real, ...missing.reverse()) : real;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+      const parent = path.dirname(current);
+      if (parent === current) return p;
+      missing.push(path.basename(current));
+      current = parent;
+    }
+  }
+}

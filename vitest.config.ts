@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    // E2E tests spawn servers and fakes; two cores, so keep parallelism modest.
+    maxWorkers: 2,
+    restoreMocks: true,
+  },
+});
