@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../engine/errors.js';
+import { packageRoot } from '../package-root.js';
 import { registerSecretsFromEnv } from '../logging/redact.js';
 import { parseRateSpec, type RateSpec } from './rate-spec.js';
 import { PathSandbox } from './sandbox.js';
@@ -75,7 +76,9 @@ const envSchema = z.object({
   MIGRATION_ALLOWED_ORIGINS: optionalText,
   MIGRATION_TOOLSETS: optionalText,
   MIGRATION_READ_ONLY: optionalText.pipe(z.enum(['0', '1', 'true', 'false']).optional()),
-  MAX_RETRIES: optionalText.pipe(z.coerce.number().int().min(0).max(20).optional()),
+  MAX_RETRIES: optionalText.pipe(
+    z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().max(20)).optional(),
+  ),
   LOG_LEVEL: optionalText.pipe(z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).optional()),
 });
 
@@ -114,7 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   return {
     cwd,
     stateDir: abs(e.MIGRATION_STATE_DIR ?? './var'),
-    configDir: abs(e.MIGRATION_CONFIG_DIR ?? './config'),
+    configDir: e.MIGRATION_CONFIG_DIR ? abs(e.MIGRATION_CONFIG_DIR) : defaultConfigDir(cwd),
     dataRoots,
     sandbox: new PathSandbox(dataRoots, cwd),
     ppakExportDir: abs(e.PPAK_EXPORT_DIR ?? './data/ppak_exports'),
@@ -145,4 +148,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     maxRetries: e.MAX_RETRIES ?? 5,
     logLevel: e.LOG_LEVEL ?? 'info',
   };
+}
+
+/** `./config` when the working directory has one, else the defaults shipped with the package. */
+function defaultConfigDir(cwd: string): string {
+  const local = path.resolve(cwd, 'config');
+  return fs.existsSync(local) ? local : path.join(packageRoot(), 'config');
 }

@@ -34,20 +34,35 @@ export class PathSandbox {
   }
 }
 
-/** Real path of `p`, or of its nearest existing ancestor joined with the missing tail. */
+/** Real path of `p`, or of its nearest existing ancestor joined with the missing tail (dangling symlinks followed). */
 export function realpathOfNearest(p: string): string {
   const missing: string[] = [];
   let current = p;
+  let hops = 0;
   for (;;) {
     try {
       const real = fs.realpathSync(current);
       return missing.length ? path.join(real, ...missing.reverse()) : real;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+      // A dangling symlink: a write through it lands where it points, so check that place.
+      const link = readLink(current);
+      if (link !== undefined && hops++ < 40) {
+        current = path.resolve(path.dirname(current), link);
+        continue;
+      }
       const parent = path.dirname(current);
       if (parent === current) return p;
       missing.push(path.basename(current));
       current = parent;
     }
+  }
+}
+
+function readLink(p: string): string | undefined {
+  try {
+    return fs.readlinkSync(p);
+  } catch {
+    return undefined;
   }
 }

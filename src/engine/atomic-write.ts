@@ -12,14 +12,15 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const handle = await fs.promises.open(temp, 'w');
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.promises.rename(temp, file);
   } catch (error) {
+    // A failed write (disk full) or rename leaves no temporary file behind.
     await fs.promises.rm(temp, { force: true });
     throw error;
   }

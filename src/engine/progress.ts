@@ -23,13 +23,16 @@ export class ProgressTracker {
   private total: number | undefined;
   private phaseStartedAt = Date.now();
   private lastEmitAt = 0;
+  /** True when the current state has changed since listeners last saw it (throttled). */
+  private pending = false;
   private readonly listeners = new Set<ProgressListener>();
 
   /** @param minIntervalMs at most one notification per interval (the last state is always delivered by flush). */
   constructor(private readonly minIntervalMs = 250, private readonly now: () => number = Date.now) {}
 
-  /** Starts a new phase; done resets to 0. */
+  /** Starts a new phase; done resets to 0. The previous phase's final count is delivered first. */
   start(phase: string, total?: number): void {
+    if (this.pending) this.flush();
     this.phase = phase;
     this.done = 0;
     this.total = total;
@@ -76,11 +79,13 @@ export class ProgressTracker {
   /** Delivers the current state to every listener now. */
   flush(): void {
     this.lastEmitAt = this.now();
+    this.pending = false;
     const snapshot = this.snapshot();
     for (const listener of this.listeners) listener(snapshot);
   }
 
   private emit(): void {
     if (this.now() - this.lastEmitAt >= this.minIntervalMs) this.flush();
+    else this.pending = true;
   }
 }

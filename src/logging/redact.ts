@@ -38,12 +38,14 @@ export function clearSecrets(): void {
 /** Returns the text with every known secret and credential-shaped fragment replaced by `***`. */
 export function redact(text: string): string {
   let out = text;
-  for (const secret of secrets) {
+  // Longest first, so a secret that contains another registered secret is masked whole.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   out = out.replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`);
-  out = out.replace(HEADER_CREDENTIALS, (_m, name: string, sep: string, scheme: string | undefined) =>
-    `${name}${sep}${scheme ? `${scheme} ` : ''}${REDACTED}`,
+  out = out.replace(HEADER_CREDENTIALS, (match: string, name: string, sep: string, scheme: string | undefined, value: string) =>
+    // `https://apikey:***@host/…` was masked above as a URL: keep its host and path.
+    value.startsWith(`${REDACTED}@`) ? match : `${name}${sep}${scheme ? `${scheme} ` : ''}${REDACTED}`,
   );
   return out;
 }

@@ -1,0 +1,324 @@
+/**
+ * Runs: every long-running tool call becomes a durable run recorded in the ledger. The run
+ * continues in this process after the tool call returns (`wait_seconds`), reports progress,
+ * can be cancelled, and — if the process dies — is marked `interrupted` at the next start and
+ * continued by `resume`.
+ *
+ * A run is described by a RunDefinition (what to execute); tools build definitions through
+ * RunFactories registered by tool name, so a resume can rebuild one from the stored arguments.
+ */
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { AppConfig } from '../config/env.js';
+import type { Logger } from '../logging/logger.js';
+import { redact } from '../logging/redact.js';
+import { CancelledError, MigrationError, NotFoundError, ValidationError } from './errors.js';
+import type { Ledger } from './ledger/ledger.js';
+import type { RunError, RunRecord, RunStatus } from './ledger/run-store.js';
+import { JobLocks, isProcessAlive } from './lock.js';
+import { ProgressTracker } from './progress.js';
+import { renderResultMarkdown, writeRunReport } from './reports.js';
+import type { RunContext } from './run-context.js';
+
+/** What a run produced: the tool-specific result keys plus the plan and the next action. */
+export interface RunOutcome<R extends Record<string, unknown> = Record<string, unknown>> {
+  result: R;
+  planId?: string | null | undefined;
+  nextAction: string;
+  /** Markdown body of the run report; a generic rendering of `result` when absent. */
+  markdown?: string;
+  /**
+   * Set when the run could not go on but has a result worth keeping (e.g. a full cycle that
+   * stopped at a failed step): the run ends failed/interrupted with both result and error.
+   */
+  failure?: unknown;
+}
+
+export interface RunDefinition<R extends Record<string, unknown> = Record<string, unknown>> {
+  tool: string;
+  /** Lock names; one active run per job. @default [tool] */
+  jobs?: string[];
+  /** Stored with the run so resume can rebuild the definition. Never secrets. */
+  args: Record<string, unknown>;
+  dryRun: boolean;
+  execute(ctx: RunContext): Promise<RunOutcome<R>>;
+}
+
+/** Rebuilds a run definition from stored arguments (for resume). */
+export type RunFactory = (args: Record<string, unknown>) => RunDefinition;
+
+interface ActiveRun {
+  runId: string;
+  progress: ProgressTracker;
+  abort: AbortController;
+  done: Promise<RunRecord>;
+}
+
+/** Reason attached to aborts so the run ends with the right status. */
+const SHUTDOWN = 'shutdown';
+
+export interface RunManagerDeps {
+  ledger: Ledger;
+  config: AppConfig;
+  logger: Logger;
+}
+
+export class RunManager {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly factories = new Map<string, RunFactory>();
+  private readonly locks: JobLocks;
+
+  constructor(private readonly deps: RunManagerDeps) {
+    this.locks = new JobLocks(deps.ledger);
+  }
+
+  /** Registers how to rebuild runs of a tool (needed by resume). */
+  registerFactory(tool: string, factory: RunFactory): void {
+    this.factories.set(tool, factory);
+  }
+
+  /**
+   * Marks `running` runs whose process is gone as `interrupted`. Called at start-up: a server
+   * restart leaves resumable runs, never phantom "running" ones. Returns how many were marked.
+   */
+  recoverOrphans(): number {
+    let marked = 0;
+    for (const run of this.deps.ledger.runs.listRunning()) {
+      if (this.active.has(run.run_id)) continue;
+      const ownerGone =
+        run.owner_host === os.hostname()
+          ? run.owner_pid === process.pid || run.owner_pid === null || !isProcessAlive(run.owner_pid)
+          : this.locks.isAbandoned(run.run_id);
+      if (!ownerGone) continue;
+      this.deps.ledger.runs.markInterrupted(run.run_id, {
+        kind: 'interrupted',
+        message: `The process running this run (pid ${run.owner_pid}) stopped before it finished.`,
+        action: `Continue it with resume_run {"run_id": "${run.run_id}"}.`,
+      });
+      this.deps.ledger.locks.releaseRun(run.run_id);
+      marked += 1;
+    }
+    if (marked) this.deps.logger.warn(`Marked ${marked} unfinished run(s) from a previous process as interrupted.`);
+    return marked;
+  }
+
+  /** Starts a new run; throws BusyError when another run holds one of its jobs. */
+  start(definition: RunDefinition): ActiveRun {
+    const runId = newRunId();
+    this.deps.ledger.runs.create({
+      run_id: runId,
+      tool: definition.tool,
+      dry_run: definition.dryRun,
+      args: definition.args,
+      owner_pid: process.pid,
+      owner_host: os.hostname(),
+    });
+    try {
+      return this.launch(runId, definition, false);
+    } catch (error) {
+      this.deps.ledger.runs.delete(runId);
+      throw error;
+    }
+  }
+
+  /** Continues an interrupted, cancelled or failed run under the same run id. */
+  resume(runId: string): ActiveRun {
+    const run = this.get(runId);
+    if (run.status === 'running') {
+      throw new ValidationError(`Run ${runId} is still running.`, { action: 'Poll it with get_run, or cancel it with cancel_run first.' });
+    }
+    if (run.status === 'succeeded') {
+      throw new ValidationError(`Run ${runId} already succeeded; there is nothing to resume.`, {
+        action: 'Call the tool again to start a new run (unchanged records cost no writes).',
+      });
+    }
+    const factory = this.factories.get(run.tool);
+    if (!factory) throw new ValidationError(`Runs of ${run.tool} cannot be resumed by this server.`, { action: `Enable the toolset that provides ${run.tool}.` });
+    const definition = factory(run.args);
+    this.deps.ledger.runs.reopen(runId, { pid: process.pid, host: os.hostname() });
+    try {
+      return this.launch(runId, definition, true);
+    } catch (error) {
+      this.deps.ledger.runs.finish(runId, { status: run.status as Exclude<RunStatus, 'running'>, result: run.result, error: run.error });
+      throw error;
+    }
+  }
+
+  private launch(runId: string, definition: RunDefinition, resume: boolean): ActiveRun {
+    const lease = this.locks.acquire(definition.jobs ?? [definition.tool], runId);
+    const progress = new ProgressTracker();
+    const abort = new AbortController();
+    let lastSaved = 0;
+    progress.onUpdate((snapshot) => {
+      if (Date.now() - lastSaved < 1000) return;
+      lastSaved = Date.now();
+      this.deps.ledger.runs.setProgress(runId, { ...snapshot });
+    });
+    const logger = this.deps.logger.child({ run_id: runId, tool: definition.tool });
+    const ctx: RunContext = { runId, signal: abort.signal, progress, logger, config: this.deps.config, ledger: this.deps.ledger, resume };
+    logger.info(`${resume ? 'Resuming' : 'Starting'} ${definition.dryRun ? 'dry run' : 'run'} of ${definition.tool}`);
+    const done = this.execute(runId, definition, ctx).finally(() => {
+      lease.release();
+      this.active.delete(runId);
+    });
+    const activeRun = { runId, progress, abort, done };
+    this.active.set(runId, activeRun);
+    return activeRun;
+  }
+
+  private async execute(runId: string, definition: RunDefinition, ctx: RunContext): Promise<RunRecord> {
+    let status: Exclude<RunStatus, 'running'>;
+    let result: Record<string, unknown> | null = null;
+    let error: RunError | null = null;
+    let markdown = '';
+    try {
+      const outcome = await definition.execute(ctx);
+      status = 'succeeded';
+      if (outcome.failure !== undefined) ({ status, error } = classifyFailure(outcome.failure, ctx.signal));
+      if (outcome.planId !== undefined) this.deps.ledger.runs.setPlan(runId, outcome.planId);
+      result = { ...outcome.result, next_action: outcome.nextAction };
+      markdown = outcome.markdown ?? renderResultMarkdown(outcome.result);
+    } catch (caught) {
+      ({ status, error } = classifyFailure(caught, ctx.signal));
+      if (!(caught instanceof MigrationError)) ctx.logger.error(`Run failed with an unexpected error: ${(caught as Error)?.stack ?? String(caught)}`);
+      else ctx.logger.warn(`Run ended ${status}: ${caught.message}`);
+    }
+    ctx.progress.flush();
+    this.deps.ledger.runs.finish(runId, { status, result, error, progress: { ...ctx.progress.snapshot() } });
+    const record = this.get(runId);
+    try {
+      const paths = await writeRunReport(this.deps.config.outputDir, record, this.composeResult(record), markdown);
+      this.deps.ledger.runs.setReports(runId, paths.json, paths.markdown);
+    } catch (reportError) {
+      ctx.logger.error(`Could not write the report of run ${runId}: ${(reportError as Error).message}`);
+    }
+    ctx.logger.info(`Run ${runId} ${status}`);
+    return this.get(runId);
+  }
+
+  /** The run record; throws NotFoundError for an unknown id. */
+  get(runId: string): RunRecord {
+    const run = this.deps.ledger.runs.get(runId);
+    if (!run) throw new NotFoundError(`There is no run ${runId}.`, { action: 'Check the run_id; list_runs shows recent runs.' });
+    return run;
+  }
+
+  /** Live progress of a run in this process, else the last saved progress. */
+  progressOf(runId: string): Record<string, unknown> | null {
+    const activeRun = this.active.get(runId);
+    return activeRun ? { ...activeRun.progress.snapshot() } : this.get(runId).progress;
+  }
+
+  /** The progress tracker of a run active in this process (for live notifications). */
+  tracker(runId: string): ProgressTracker | undefined {
+    return this.active.get(runId)?.progress;
+  }
+
+  /**
+   * Waits up to `timeoutMs` for a run to finish; returns its record either way. Runs of other
+   * processes are polled in the ledger. An aborted `signal` stops waiting (not the run).
+   */
+  async wait(runId: string, timeoutMs: number, signal?: AbortSignal): Promise<RunRecord> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const activeRun = this.active.get(runId);
+      const remaining = deadline - Date.now();
+      if (activeRun) {
+        if (remaining <= 0) return this.get(runId);
+        const finished = await raceTimeout(activeRun.done, remaining, signal);
+        if (finished || signal?.aborted) return this.get(runId);
+        continue;
+      }
+      const run = this.get(runId);
+      if (run.status !== 'running' || remaining <= 0 || signal?.aborted) return run;
+      await raceTimeout(new Promise<never>(() => {}), Math.min(500, remaining), signal);
+    }
+  }
+
+  /** Asks a run to stop; it ends `cancelled` and stays resumable. */
+  cancel(runId: string): RunRecord {
+    const run = this.get(runId);
+    const activeRun = this.active.get(runId);
+    if (activeRun) activeRun.abort.abort(new CancelledError('The run was cancelled by the operator.'));
+    else if (run.status === 'running') {
+      throw new ValidationError(`Run ${runId} is running in another process (pid ${run.owner_pid}).`, {
+        action: 'Cancel it from the server that runs it, or stop that process; the run will then be marked interrupted.',
+      });
+    }
+    return this.get(runId);
+  }
+
+  /** Whether a run is executing in this process. */
+  isActive(runId: string): boolean {
+    return this.active.has(runId);
+  }
+
+  /** Interrupts every active run (server shutdown) and waits for them to record it. */
+  async shutdown(timeoutMs = 5000): Promise<void> {
+    const runs = [...this.active.values()];
+    for (const run of runs) run.abort.abort(SHUTDOWN);
+    await Promise.race([Promise.allSettled(runs.map((run) => run.done)), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+  }
+
+  /** The tool result of a finished run: common keys first, then the tool's own keys. */
+  composeResult(run: RunRecord): Record<string, unknown> {
+    const base: Record<string, unknown> = {
+      run_id: run.run_id,
+      status: run.status,
+      dry_run: run.dry_run,
+      plan_id: run.plan_id,
+      report_uri: `migration://runs/${run.run_id}/report`,
+    };
+    if (run.status === 'running') {
+      return { ...base, progress: this.progressOf(run.run_id), next_action: `The run continues; poll get_run {"run_id": "${run.run_id}"} until it finishes.` };
+    }
+    if (run.result) return run.error ? { ...run.result, ...base, error: run.error } : { ...run.result, ...base };
+    return { ...base, error: run.error, next_action: run.error?.action ?? 'See the run report.' };
+  }
+}
+
+function classifyFailure(caught: unknown, signal: AbortSignal): { status: Exclude<RunStatus, 'running'>; error: RunError } {
+  if (signal.aborted && signal.reason === SHUTDOWN) {
+    return { status: 'interrupted', error: { kind: 'interrupted', message: 'The server shut down while the run was in progress.', action: 'Continue it with resume_run.' } };
+  }
+  const error = toRunError(caught);
+  if (caught instanceof CancelledError || signal.aborted) return { status: 'cancelled', error };
+  if (caught instanceof MigrationError && caught.kind === 'transient') return { status: 'interrupted', error };
+  return { status: 'failed', error };
+}
+
+function toRunError(caught: unknown): RunError {
+  if (caught instanceof MigrationError) return { kind: caught.kind, message: redact(caught.message), action: caught.action };
+  const message = caught instanceof Error ? caught.message : String(caught);
+  return {
+    kind: 'internal',
+    message: redact(`Internal error: ${message}`),
+    action: 'This is a bug in migration-mcp: the server log (stderr) has the stack trace; report it. The run can be resumed after a fix.',
+  };
+}
+
+/** Run ids sort by start time: `r-20261123-101112-3f9a1c`. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `r-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+async function raceTimeout(promise: Promise<unknown>, ms: number, signal?: AbortSignal): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    return await Promise.race([
+      promise.then(() => true, () => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+        if (signal) {
+          onAbort = () => resolve(false);
+          signal.addEventListener('abort', onAbort, { once: true });
+        }
+      }),
+    ]);
+  } finally {
+    if (timer) clearTimeout(timer);
+    if (signal && onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}

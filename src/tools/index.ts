@@ -1,0 +1,29 @@
+/** Every tool of migration-mcp, in the order they are listed to clients. */
+import type { AnyTool } from '../server/register-tool.js';
+import { checkInnergyConnectionTool } from './innergy/check-connection.js';
+import { migrationHealthCheckTool } from './innergy/migration-health-check.js';
+import { runFullCycleTool } from './innergy/run-full-cycle.js';
+import { runProjectImportTool } from './innergy/run-project-import.js';
+import { syncMaterialLibraryTool } from './innergy/sync-material-library.js';
+import { runPpakExportEtlTool } from './ppak/run-ppak-export-etl.js';
+import { cancelRunTool } from './runs/cancel-run.js';
+import { explainRecordTool } from './runs/explain-record.js';
+import { getRunTool } from './runs/get-run.js';
+import { listRunsTool } from './runs/list-runs.js';
+import { resetCheckpointsTool } from './runs/reset-checkpoints.js';
+import { resumeRunTool } from './runs/resume-run.js';
+
+export const ALL_TOOLS: readonly AnyTool[] = [
+  runPpakExportEtlTool,
+  syncMaterialLibraryTool,
+  runProjectImportTool,
+  migrationHealthCheckTool,
+  runFullCycleTool,
+  checkInnergyConnectionTool,
+  listRunsTool,
+  getRunTool,
+  resumeRunTool,
+  cancelRunTool,
+  resetCheckpointsTool,
+  explainRecordTool,
+];

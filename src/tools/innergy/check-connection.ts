@@ -1,0 +1,32 @@
+/** check_innergy_connection: verifies INNERGY's URL, API key and read permissions. */
+import { z } from 'zod';
+import { MigrationError } from '../../engine/errors.js';
+import { InnergyClient } from '../../targets/innergy/client.js';
+import { defineTool } from '../tool-definition.js';
+
+export const checkInnergyConnectionTool = defineTool({
+  name: 'check_innergy_connection',
+  toolset: 'innergy',
+  title: 'Check INNERGY connection',
+  description: 'Checks that INNERGY_API_BASE_URL and INNERGY_API_KEY work and can read materials and projects; run it before a first import or after a 401.',
+  inputSchema: {},
+  outputSchema: {
+    ok: z.boolean().describe('True when INNERGY answered both reads.'),
+    base_url: z.string().nullable().describe('The INNERGY base URL used.'),
+    message: z.string().describe('What was found, or what is wrong.'),
+    next_action: z.string().describe('What to do next.'),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  handler: async (_input, ctx) => {
+    const { config, logger } = ctx.deps;
+    const base_url = config.innergy.baseUrl ?? null;
+    try {
+      await InnergyClient.fromConfig(config, logger).check(ctx.signal);
+      const message = 'INNERGY answered: the key can read materials and projects.';
+      return { structured: { ok: true, base_url, message, next_action: 'Run sync_innergy_material_library (dry run) next.' }, text: message };
+    } catch (error) {
+      if (!(error instanceof MigrationError)) throw error;
+      return { structured: { ok: false, base_url, message: error.message, next_action: error.action }, text: `${error.message} What to do: ${error.action}`, isError: true };
+    }
+  },
+});

@@ -1,0 +1,103 @@
+/** run_ppak_export_etl: PPak CSV exports → canonical project/material files, rejects and a summary. */
+import { z } from 'zod';
+import type { AppDeps } from '../../app.js';
+import type { RunDefinition } from '../../engine/runs.js';
+import { parseDateRange, runPpakEtl } from '../../pipelines/ppak/etl.js';
+import { resolveDataPath, resolveMappingDir } from '../paths.js';
+import { runOutputShape, startRun, waitSecondsArg } from '../run-tool.js';
+import { defineTool } from '../tool-definition.js';
+
+const TOOL = 'run_ppak_export_etl';
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const counts = (what: string, extra: Record<string, string> = {}) =>
+  z
+    .object({
+      read: z.number().describe('Rows read.'),
+      written: z.number().describe('Records written to the canonical output.'),
+      rejected: z.number().describe('Rows written to the rejects file.'),
+      duplicates: z.number().describe('Exact duplicate rows written once.'),
+      ...Object.fromEntries(Object.entries(extra).map(([key, text]) => [key, z.number().describe(text)])),
+    })
+    .describe(`Counts for ${what}.`);
+const valueCounts = (what: string) => z.record(z.string(), z.number()).describe(`Unmapped ${what} values and how many rows had each.`);
+
+export const ppakEtlResultShape = {
+  export_date: isoDate.describe('The date stamp of the export set that was processed.'),
+  projects: counts('projects', { filtered: 'Projects outside date_range (read, not rejected).' }),
+  materials: counts('materials'),
+  work_orders: counts('work orders'),
+  unmapped: z.object({ status: valueCounts('status'), phase: valueCounts('phase'), material: valueCounts('material SKU') }).describe('Values with no mapping.'),
+  outputs: z
+    .object({
+      canonical_projects: z.string().describe('Absolute path of canonical_projects_<date>.json.'),
+      canonical_materials: z.string().nullable().describe('Absolute path of canonical_materials_<date>.json (null without a materials export).'),
+      summary_report: z.string().describe('Absolute path of migration_summary_<date>.md.'),
+      rejects: z.string().describe('Absolute path of rejects_<date>.csv (header only when nothing was rejected).'),
+    })
+    .describe('Files written.'),
+  warnings: z.array(z.string()).describe('Warnings (at most 50, then a count of the rest).'),
+  reject_samples: z
+    .array(z.object({ entity: z.string(), file: z.string(), line: z.number(), reason: z.string() }).describe('A rejected row.'))
+    .describe('Up to 20 rejected rows with file, line and reason.'),
+};
+
+function definition(deps: AppDeps, args: { export_dir: string; output_dir: string; export_date?: string; date_range?: string; mapping_dir: string }): RunDefinition {
+  return {
+    tool: TOOL,
+    args,
+    dryRun: false,
+    execute: async (ctx) => {
+      const result = await runPpakEtl(
+        {
+          exportDir: args.export_dir,
+          outputDir: args.output_dir,
+          exportDate: args.export_date,
+          dateRange: args.date_range ? parseDateRange(args.date_range) : undefined,
+          mappingDir: args.mapping_dir,
+        },
+        ctx,
+      );
+      const unmapped = Object.values(result.unmapped).reduce((n, values) => n + Object.keys(values).length, 0);
+      const nextAction =
+        result.projects.rejected || unmapped
+          ? `Review ${result.outputs.summary_report} (rejects and unmapped values), fix the mappings or the export, and re-run; otherwise import with run_innergy_project_import {"canonical_file": "${result.outputs.canonical_projects}"}.`
+          : `Import with run_innergy_project_import {"canonical_file": "${result.outputs.canonical_projects}"} (dry run first).`;
+      return { result: { ...result }, nextAction };
+    },
+  };
+}
+
+export const runPpakExportEtlTool = defineTool({
+  name: TOOL,
+  toolset: 'ppak',
+  title: 'Run PPak export ETL',
+  description:
+    'Transforms the newest PPak CSV export set (projects, materials, work orders) into canonical JSON files, applying the mapping tables; bad rows go to a rejects file with file, line and reason, and the run goes on.',
+  inputSchema: {
+    ppak_export_dir: z.string().optional().describe('Folder with {projects,materials,work_orders}_YYYY-MM-DD.csv files (default PPAK_EXPORT_DIR).'),
+    output_dir: z.string().optional().describe('Where to write canonical files, rejects and the summary (default MIGRATION_OUTPUT_DIR).'),
+    export_date: isoDate.optional().describe('Which export set to process (YYYY-MM-DD); default the newest date stamp in the file names.'),
+    date_range: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD,YYYY-MM-DD')
+      .optional()
+      .describe('Keep only projects whose start date is in this inclusive range, e.g. 2024-01-01,2024-01-31.'),
+    mapping_dir: z.string().optional().describe('Folder with status_mapping.csv, phase_mapping.csv, material_mapping.csv (default <config>/mappings).'),
+    wait_seconds: waitSecondsArg,
+  },
+  outputSchema: runOutputShape(ppakEtlResultShape),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  handler: async (input, ctx) => {
+    const { config } = ctx.deps;
+    if (input.date_range) parseDateRange(input.date_range);
+    const args = {
+      export_dir: resolveDataPath(config, input.ppak_export_dir, config.ppakExportDir, 'ppak_export_dir'),
+      output_dir: resolveDataPath(config, input.output_dir, config.outputDir, 'output_dir'),
+      export_date: input.export_date,
+      date_range: input.date_range,
+      mapping_dir: resolveMappingDir(config, input.mapping_dir),
+    };
+    return startRun(ctx, definition(ctx.deps, args), input.wait_seconds);
+  },
+  runFactory: (deps) => (args) => definition(deps, args as Parameters<typeof definition>[1]),
+});
