@@ -19,6 +19,8 @@ export interface HttpOptions {
   insecureNoAuth?: boolean;
   /** Largest accepted request body. @default 1 MiB */
   maxBodyBytes?: number;
+  /** A session unused this long is closed (its runs go on). @default 30 minutes */
+  sessionIdleMs?: number;
 }
 
 export interface RunningHttpServer {
@@ -35,6 +37,16 @@ export async function serveHttp(deps: AppDeps, options: HttpOptions): Promise<Ru
   }
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const lastSeen = new Map<string, number>();
+  const idleMs = options.sessionIdleMs ?? 30 * 60_000;
+  const sweeper = setInterval(() => {
+    for (const [id, seen] of lastSeen) {
+      if (Date.now() - seen < idleMs) continue;
+      lastSeen.delete(id);
+      void sessions.get(id)?.close();
+    }
+  }, Math.min(idleMs, 60_000));
+  sweeper.unref();
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -60,6 +72,7 @@ export async function serveHttp(deps: AppDeps, options: HttpOptions): Promise<Ru
     if (refused) return sendJson(res, refused.status, { error: refused.message }, refused.headers);
     const sessionId = req.headers['mcp-session-id'];
     const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+    if (existing && typeof sessionId === 'string') lastSeen.set(sessionId, Date.now());
 
     if (req.method === 'POST') {
       const raw = await readBody(req, maxBody);
@@ -76,10 +89,13 @@ export async function serveHttp(deps: AppDeps, options: HttpOptions): Promise<Ru
           sessionIdGenerator: () => randomUUID(),
           onsessioninitialized: (id) => {
             sessions.set(id, transport);
+            lastSeen.set(id, Date.now());
           },
         });
         transport.onclose = () => {
-          if (transport.sessionId) sessions.delete(transport.sessionId);
+          if (!transport.sessionId) return;
+          sessions.delete(transport.sessionId);
+          lastSeen.delete(transport.sessionId);
         };
         await buildServer(deps).connect(transport);
         return transport.handleRequest(req, res, body);
@@ -103,6 +119,7 @@ export async function serveHttp(deps: AppDeps, options: HttpOptions): Promise<Ru
   return {
     url,
     close: async () => {
+      clearInterval(sweeper);
       await Promise.allSettled([...sessions.values()].map((transport) => transport.close()));
       sessions.clear();
       server.closeAllConnections();

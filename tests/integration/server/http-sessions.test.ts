@@ -1,0 +1,48 @@
+/** HTTP sessions: stateful sessions are reused while active and closed when idle. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { closeApp, createApp, type AppDeps } from '../../../src/app.js';
+import { loadConfig } from '../../../src/config/env.js';
+import { serveHttp, type RunningHttpServer } from '../../../src/server/http.js';
+import { makeWorkspace, type Workspace } from '../../helpers/workspace.js';
+
+let ws: Workspace;
+let deps: AppDeps;
+let server: RunningHttpServer;
+
+afterEach(async () => {
+  await server?.close();
+  await closeApp(deps);
+  ws.cleanup();
+});
+
+async function start(sessionIdleMs: number) {
+  ws = makeWorkspace({ MIGRATION_HTTP_TOKEN: 'session-test-token', LOG_LEVEL: 'error' });
+  deps = createApp(loadConfig(ws.env, ws.dir));
+  server = await serveHttp(deps, { host: '127.0.0.1', port: 0, sessionIdleMs });
+}
+
+function post(sessionId: string, body: unknown) {
+  return fetch(server.url, {
+    method: 'POST',
+    headers: { Authorization: 'Bearer session-test-token', 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
+    body: JSON.stringify(body),
+  });
+}
+
+describe('HTTP sessions', () => {
+  it('keeps a session while it is used and forgets it after the idle timeout', async () => {
+    await start(300);
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { Authorization: 'Bearer session-test-token' } } });
+    const client = new Client({ name: 'session-test', version: '0' });
+    await client.connect(transport);
+    const sessionId = transport.sessionId!;
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    const stale = await post(sessionId, { jsonrpc: '2.0', id: 9, method: 'tools/list' });
+    expect(stale.status).toBe(404);
+    await client.close().catch(() => {});
+  });
+});
