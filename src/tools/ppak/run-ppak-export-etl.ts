@@ -3,44 +3,13 @@ import { z } from 'zod';
 import type { AppDeps } from '../../app.js';
 import type { RunDefinition } from '../../engine/runs.js';
 import { parseDateRange, runPpakEtl } from '../../pipelines/ppak/etl.js';
+import { PpakEtlResultSchema } from '../../pipelines/ppak/result.js';
 import { resolveDataPath, resolveMappingDir } from '../paths.js';
 import { runOutputShape, startRun, waitSecondsArg } from '../run-tool.js';
 import { defineTool } from '../tool-definition.js';
 
 const TOOL = 'run_ppak_export_etl';
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const counts = (what: string, extra: Record<string, string> = {}) =>
-  z
-    .object({
-      read: z.number().describe('Rows read.'),
-      written: z.number().describe('Records written to the canonical output.'),
-      rejected: z.number().describe('Rows written to the rejects file.'),
-      duplicates: z.number().describe('Exact duplicate rows written once.'),
-      ...Object.fromEntries(Object.entries(extra).map(([key, text]) => [key, z.number().describe(text)])),
-    })
-    .describe(`Counts for ${what}.`);
-const valueCounts = (what: string) => z.record(z.string(), z.number()).describe(`Unmapped ${what} values and how many rows had each.`);
-
-export const ppakEtlResultShape = {
-  export_date: isoDate.describe('The date stamp of the export set that was processed.'),
-  projects: counts('projects', { filtered: 'Projects outside date_range (read, not rejected).' }),
-  materials: counts('materials'),
-  work_orders: counts('work orders'),
-  unmapped: z.object({ status: valueCounts('status'), phase: valueCounts('phase'), material: valueCounts('material SKU') }).describe('Values with no mapping.'),
-  outputs: z
-    .object({
-      canonical_projects: z.string().describe('Absolute path of canonical_projects_<date>.json.'),
-      canonical_materials: z.string().nullable().describe('Absolute path of canonical_materials_<date>.json (null without a materials export).'),
-      summary_report: z.string().describe('Absolute path of migration_summary_<date>.md.'),
-      rejects: z.string().describe('Absolute path of rejects_<date>.csv (header only when nothing was rejected).'),
-    })
-    .describe('Files written.'),
-  warnings: z.array(z.string()).describe('Warnings (at most 50, then a count of the rest).'),
-  reject_samples: z
-    .array(z.object({ entity: z.string(), file: z.string(), line: z.number(), reason: z.string() }).describe('A rejected row.'))
-    .describe('Up to 20 rejected rows with file, line and reason.'),
-};
-
 function definition(deps: AppDeps, args: { export_dir: string; output_dir: string; export_date?: string; date_range?: string; mapping_dir: string }): RunDefinition {
   return {
     tool: TOOL,
@@ -85,7 +54,7 @@ export const runPpakExportEtlTool = defineTool({
     mapping_dir: z.string().optional().describe('Folder with status_mapping.csv, phase_mapping.csv, material_mapping.csv (default <config>/mappings).'),
     wait_seconds: waitSecondsArg,
   },
-  outputSchema: runOutputShape(ppakEtlResultShape),
+  outputSchema: runOutputShape(PpakEtlResultSchema.shape),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async (input, ctx) => {
     const { config } = ctx.deps;
