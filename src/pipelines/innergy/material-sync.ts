@@ -18,7 +18,7 @@ import { InnergyClient } from '../../targets/innergy/client.js';
 import { changedFields, DEFAULT_CURRENCY, MATERIAL_COMPARED_FIELDS, money, type InnergyMaterial, type MaterialPayload } from '../../targets/innergy/fields.js';
 import { indexByExternalKey, materialTarget } from './innergy-targets.js';
 import { readMaterialLibrary, type LibraryMaterial } from './material-library.js';
-import { apiStats, boundedWarnings, type ApiStats } from './results.js';
+import { apiStats, boundedWarnings, samplePlan, type ApiStats } from './results.js';
 
 export const MATERIAL_SYNC_TOOL = 'sync_innergy_material_library';
 
@@ -101,7 +101,7 @@ export async function runMaterialSync(input: MaterialSyncInput, ctx: RunContext)
 
   if (input.dryRun) {
     const writes = planned.new + planned.updated + planned.inactive;
-    const result: MaterialSyncResult = { ...base, ...planned, failed: 0, items: samples(plan.items, new Map()), failures: [], api: client ? apiStats(client) : null };
+    const result: MaterialSyncResult = { ...base, ...planned, failed: 0, items: samplePlan(plan.items, 'sku', new Map()), failures: [], api: client ? apiStats(client) : null };
     const nextAction = writes
       ? `Review the plan (${planned.new} new, ${planned.updated} updated, ${planned.inactive} to deactivate), then apply it: sync_innergy_material_library {"material_library": "${input.materialLibrary}", "mode": "${input.mode}", "dry_run": false, "plan_id": "${planId}"}.`
       : 'Nothing to sync: INNERGY already matches the material library.';
@@ -112,7 +112,7 @@ export async function runMaterialSync(input: MaterialSyncInput, ctx: RunContext)
   if (input.mode === 'csv') {
     const csvFile = path.join(input.outputDir, `innergy_material_import_${new Date().toISOString().slice(0, 10)}.csv`);
     await writeFileAtomic(csvFile, importCsv(items));
-    const result: MaterialSyncResult = { ...base, ...planned, failed: 0, csv_file: csvFile, items: samples(items, new Map()), failures: [], api: client ? apiStats(client) : null };
+    const result: MaterialSyncResult = { ...base, ...planned, failed: 0, csv_file: csvFile, items: samplePlan(items, 'sku', new Map()), failures: [], api: client ? apiStats(client) : null };
     return { result, planId, nextAction: `Import ${csvFile} in INNERGY's material import, then run sync_innergy_material_library as a dry run to confirm nothing is left.` };
   }
 
@@ -127,7 +127,7 @@ export async function runMaterialSync(input: MaterialSyncInput, ctx: RunContext)
     inactive: tally.done.deactivate ?? 0,
     unchanged: countActions(items.filter((item) => !tally.doneKeys.has(item.key))).unchanged ?? 0,
     failed: tally.failed,
-    items: samples(items, ids, tally.failures),
+    items: samplePlan(items, 'sku', ids, tally.failures),
     failures: tally.failures,
     api: apiStats(client!),
   };
@@ -200,19 +200,4 @@ function importCsv(items: readonly PlanItem<MaterialPlanData>[]): string {
         .join(','),
     );
   return `${['Sku', 'Name', 'Category', 'Unit', 'UnitCost', 'CurrencyCode', 'Active', 'ExternalIdentifier', 'Action'].join(',')}\r\n${rows.map((row) => `${row}\r\n`).join('')}`;
-}
-
-function samples(items: readonly PlanItem<MaterialPlanData>[], ids: Map<string, string>, failures: { key: string; error: string }[] = []): MaterialSample[] {
-  const failed = new Map(failures.map((f) => [f.key, f.error]));
-  const rank = (item: PlanItem<MaterialPlanData>) => (failed.has(item.key) ? 0 : item.action === 'unchanged' ? 2 : 1);
-  return [...items]
-    .sort((a, b) => rank(a) - rank(b))
-    .slice(0, 20)
-    .map((item) => {
-      const sample: MaterialSample = { sku: item.key, action: failed.has(item.key) ? 'failed' : item.action, innergy_id: ids.get(item.key) ?? item.target_id ?? null };
-      const reason = failed.get(item.key) ?? item.reason;
-      if (reason) sample.reason = reason;
-      if (item.data.changed) sample.changed_fields = item.data.changed;
-      return sample;
-    });
 }

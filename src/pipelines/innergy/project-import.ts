@@ -17,7 +17,7 @@ import { changedFields, money, PROJECT_COMPARED_FIELDS, type InnergyProject, typ
 import type { CanonicalProject } from '../ppak/canonical-schema.js';
 import { readCanonicalProjects, writeInnergyIds } from './canonical-projects.js';
 import { indexByExternalKey, projectTarget } from './innergy-targets.js';
-import { apiStats, boundedWarnings, type ApiStats } from './results.js';
+import { apiStats, boundedWarnings, samplePlan, type ApiStats } from './results.js';
 
 export const PROJECT_IMPORT_TOOL = 'run_innergy_project_import';
 
@@ -102,7 +102,7 @@ export async function runProjectImport(input: ProjectImportInput, ctx: RunContex
       skipped: counts.skip ?? 0,
       failed: 0,
       reconciled: 0,
-      projects: samples(plan.items, new Map()),
+      projects: samplePlan(plan.items, 'job_number', new Map()),
       failures: [],
       api: apiStats(client),
     };
@@ -133,7 +133,7 @@ export async function runProjectImport(input: ProjectImportInput, ctx: RunContex
     skipped: counts.skip ?? 0,
     failed: tally.failed,
     reconciled: report.reconciled,
-    projects: samples(items, ids, tally.failures),
+    projects: samplePlan(items, 'job_number', ids, tally.failures),
     failures: tally.failures,
     canonical_file_updated: updatedFile ? input.canonicalFile : null,
     api: apiStats(client),
@@ -196,20 +196,4 @@ export function planProjects(projects: readonly CanonicalProject[], existing: re
 function toApplyItem(item: PlanItem<ProjectPlanData>): ApplyItem<ProjectPayload> {
   const op = item.action === 'create' ? 'create' : item.action === 'update' ? 'update' : 'none';
   return { key: item.key, op, targetId: item.target_id ?? null, payload: item.data.payload, contentHash: item.content_hash ?? '', source: item.data.source };
-}
-
-/** Up to 20 projects for the result: failures and skips first, then writes, then the rest. */
-function samples(items: readonly PlanItem<ProjectPlanData>[], ids: Map<string, string>, failures: { key: string; error: string }[] = []): ProjectSample[] {
-  const failed = new Map(failures.map((f) => [f.key, f.error]));
-  const rank = (item: PlanItem<ProjectPlanData>) => (failed.has(item.key) ? 0 : item.action === 'skip' ? 1 : item.action === 'unchanged' ? 3 : 2);
-  return [...items]
-    .sort((a, b) => rank(a) - rank(b))
-    .slice(0, 20)
-    .map((item) => {
-      const sample: ProjectSample = { job_number: item.key, action: failed.has(item.key) ? 'failed' : item.action, innergy_id: ids.get(item.key) ?? item.target_id ?? null };
-      const reason = failed.get(item.key) ?? item.reason;
-      if (reason) sample.reason = reason;
-      if (item.data.changed) sample.changed_fields = item.data.changed;
-      return sample;
-    });
 }
