@@ -37,6 +37,8 @@ export interface AppConfig {
   warehouseDbUrl: string | undefined;
   httpToken: string | undefined;
   allowedOrigins: string[];
+  /** Extra host names accepted in the HTTP transport's Host header (with the server's port). */
+  allowedHosts: string[];
   /** Toolset ids to expose, or 'all'. */
   toolsets: string[] | 'all';
   readOnly: boolean;
@@ -74,6 +76,7 @@ const envSchema = z.object({
   WAREHOUSE_DB_URL: optionalText,
   MIGRATION_HTTP_TOKEN: optionalText,
   MIGRATION_ALLOWED_ORIGINS: optionalText,
+  MIGRATION_ALLOWED_HOSTS: optionalText,
   MIGRATION_TOOLSETS: optionalText,
   MIGRATION_READ_ONLY: optionalText.pipe(z.enum(['0', '1', 'true', 'false']).optional()),
   MAX_RETRIES: optionalText.pipe(
@@ -143,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     warehouseDbUrl: e.WAREHOUSE_DB_URL,
     httpToken: e.MIGRATION_HTTP_TOKEN,
     allowedOrigins: (e.MIGRATION_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    allowedHosts: (e.MIGRATION_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     toolsets: e.MIGRATION_TOOLSETS ? e.MIGRATION_TOOLSETS.split(',').map((t) => t.trim()).filter(Boolean) : 'all',
     readOnly: e.MIGRATION_READ_ONLY === '1' || e.MIGRATION_READ_ONLY === 'true',
     maxRetries: e.MAX_RETRIES ?? 5,

@@ -50,9 +50,11 @@ function safeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** Host values and origins that mean "this server on loopback". */
-export function loopbackHostsAndOrigins(host: string, port: number): { hosts: string[]; origins: string[] } {
-  const names = new Set([host.toLowerCase(), '127.0.0.1', 'localhost', '[::1]']);
+/** Host values (and their http:// origins) that mean "this server": loopback names, the bind address, and `extraNames`. */
+export function loopbackHostsAndOrigins(host: string, port: number, extraNames: readonly string[] = []): { hosts: string[]; origins: string[] } {
+  const names = new Set([host.toLowerCase(), '127.0.0.1', 'localhost', '[::1]', ...extraNames.map((name) => name.toLowerCase())]);
+  names.delete('0.0.0.0');
+  names.delete('::');
   const hosts = [...names].map((name) => `${name.includes(':') && !name.startsWith('[') ? `[${name}]` : name}:${port}`);
   return { hosts, origins: hosts.map((h) => `http://${h}`) };
 }

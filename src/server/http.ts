@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import os from 'node:os';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AppDeps } from '../app.js';
@@ -54,7 +55,9 @@ export async function serveHttp(deps: AppDeps, options: HttpOptions): Promise<Ru
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  const { hosts, origins } = loopbackHostsAndOrigins(options.host, port);
+  // Bound beyond loopback, clients reach the server by this machine's name, or by names the operator lists.
+  const names = [...(isLoopback(options.host) ? [] : [os.hostname()]), ...deps.config.allowedHosts];
+  const { hosts, origins } = loopbackHostsAndOrigins(options.host, port, names);
   const guard = { allowedHosts: hosts, allowedOrigins: [...origins, ...deps.config.allowedOrigins.map((o) => o.toLowerCase())], token };
 
   server.on('request', (req, res) => {

@@ -46,3 +46,24 @@ describe('HTTP sessions', () => {
     await client.close().catch(() => {});
   });
 });
+
+describe('HTTP Host allow-list', () => {
+  it('accepts the names in MIGRATION_ALLOWED_HOSTS and still refuses others', async () => {
+    ws = makeWorkspace({ MIGRATION_HTTP_TOKEN: 'host-test-token', MIGRATION_ALLOWED_HOSTS: 'migration.internal', LOG_LEVEL: 'error' });
+    deps = createApp(loadConfig(ws.env, ws.dir));
+    server = await serveHttp(deps, { host: '127.0.0.1', port: 0 });
+    const port = new URL(server.url).port;
+    const { request } = await import('node:http');
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(server.url, { method: 'POST', headers: { Host: host, Authorization: 'Bearer host-test-token', 'Content-Type': 'application/json' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+    expect(await statusFor(`migration.internal:${port}`)).toBe(400);
+    expect(await statusFor(`evil.example:${port}`)).toBe(403);
+  });
+});
