@@ -7,6 +7,7 @@ import type { AppConfig } from './config/env.js';
 import { Ledger } from './engine/ledger/ledger.js';
 import { RunManager } from './engine/runs.js';
 import { getLogger, setLogLevel, type Logger } from './logging/logger.js';
+import { selectTools } from './server/toolsets.js';
 import { ALL_TOOLS } from './tools/index.js';
 
 export interface AppDeps {
@@ -16,13 +17,14 @@ export interface AppDeps {
   logger: Logger;
 }
 
-/** Opens the ledger, recovers orphaned runs and registers every tool's run factory. */
+/** Opens the ledger, recovers orphaned runs and registers the run factories of the exposed tools. */
 export function createApp(config: AppConfig, logger: Logger = getLogger()): AppDeps {
   setLogLevel(config.logLevel);
+  const tools = selectTools(ALL_TOOLS, config); // a bad MIGRATION_TOOLSETS fails before anything opens
   const ledger = Ledger.open(config.stateDir);
   const runs = new RunManager({ ledger, config, logger });
   const deps: AppDeps = { config, ledger, runs, logger };
-  for (const tool of ALL_TOOLS) {
+  for (const tool of tools) {
     if (tool.runFactory) runs.registerFactory(tool.name, tool.runFactory(deps));
   }
   runs.recoverOrphans();

@@ -93,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got ${values.port}`);
       const server = await serveHttp(deps, { host: values.host ?? '127.0.0.1', port, insecureNoAuth: values['insecure-no-auth'] ?? false });
       const stop = async () => {
+        await deps.runs.shutdown(); // before closing sessions, so waiting runs end interrupted, not cancelled
         await server.close();
         await closeApp(deps);
         process.exit(EXIT.ok);
@@ -116,8 +117,8 @@ async function main(argv: string[]): Promise<number> {
         strict: true,
       });
       if (positionals.length !== 1) throw new UsageError('call needs exactly one tool name: migration-mcp call <tool> [--args json] [--arg k=v]');
-      const toolArgs = buildToolArgs(values.args, values.arg ?? []);
-      return withApp(configure(), (deps) => callCommand(deps, positionals[0]!, toolArgs));
+      buildToolArgs(values.args, values.arg ?? []); // usage errors before anything starts
+      return withApp(configure(), (deps) => callCommand(deps, positionals[0]!, values.args, values.arg ?? []));
     }
     case 'demo': {
       const { values } = parseArgs({ args: rest, options: { 'output-dir': { type: 'string' } }, strict: true });

@@ -10,12 +10,16 @@ import type { AppDeps } from '../app.js';
 import { ERROR_META_KEY } from '../server/register-tool.js';
 import { withLocalClient } from './local-client.js';
 import { EXIT, printErr, printOut } from './output.js';
+import { buildToolArgs, isStringSchema } from './parse-args.js';
 import { createProgressBar } from './progress-bar.js';
 
 const FAILED_STATUSES = new Set(['failed', 'interrupted', 'cancelled']);
 
-export async function callCommand(deps: AppDeps, tool: string, args: Record<string, unknown>): Promise<number> {
+export async function callCommand(deps: AppDeps, tool: string, argsJson: string | undefined, pairs: readonly string[]): Promise<number> {
   return withLocalClient(deps, async (client) => {
+    const { tools } = await client.listTools();
+    const properties = (tools.find((t) => t.name === tool)?.inputSchema.properties ?? {}) as Record<string, unknown>;
+    const args = buildToolArgs(argsJson, pairs, (key) => isStringSchema(properties[key]));
     const bar = createProgressBar();
     const abort = new AbortController();
     let runId: string | undefined;

@@ -10,7 +10,12 @@ export function coerceValue(text: string): unknown {
   }
 }
 
-export function buildToolArgs(argsJson: string | undefined, pairs: readonly string[]): Record<string, unknown> {
+/**
+ * `--args` JSON plus `--arg key=value` pairs. A pair's value is JSON when it parses (true, 5,
+ * ["a"]), except for arguments `isText` says are strings: those keep the text as written, so a
+ * numeric-looking job number or SKU stays a string.
+ */
+export function buildToolArgs(argsJson: string | undefined, pairs: readonly string[], isText: (key: string) => boolean = () => false): Record<string, unknown> {
   let args: Record<string, unknown> = {};
   if (argsJson !== undefined) {
     let parsed: unknown;
@@ -25,7 +30,15 @@ export function buildToolArgs(argsJson: string | undefined, pairs: readonly stri
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--arg expects key=value, got "${pair}"`);
-    args[pair.slice(0, eq)] = coerceValue(pair.slice(eq + 1));
+    const key = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    args[key] = isText(key) ? value : coerceValue(value);
   }
   return args;
+}
+
+/** Whether a JSON Schema property accepts only strings (type "string", possibly optional). */
+export function isStringSchema(schema: unknown): boolean {
+  const type = (schema as { type?: unknown } | undefined)?.type;
+  return type === 'string' || (Array.isArray(type) && type.every((t) => t === 'string' || t === 'null'));
 }

@@ -69,7 +69,7 @@ export async function applyWrites<P>(options: ApplyOptions<P>): Promise<ApplyRep
   const earlier = ledger.intents.latestForRun(runId, target.system, target.kind);
   let reconciled = 0;
 
-  const acknowledge = (item: ApplyItem<P>, intentId: number, targetId: string, detail?: string) => {
+  const acknowledge = (item: ApplyItem<P>, intentId: number, targetId: string, detail?: string, op: WriteOp = item.op) => {
     ledger.transaction(() => {
       ledger.intents.transition(intentId, 'acked', { target_id: targetId });
       ledger.identities.upsert(target.system, target.kind, item.key, targetId, item.contentHash, runId);
@@ -78,7 +78,7 @@ export async function applyWrites<P>(options: ApplyOptions<P>): Promise<ApplyRep
         system: target.system,
         kind: target.kind,
         item_key: item.key,
-        action: pastTense(item.op),
+        action: pastTense(op),
         target_id: targetId,
         source_file: item.source?.file,
         source_sheet: item.source?.sheet,
@@ -92,21 +92,24 @@ export async function applyWrites<P>(options: ApplyOptions<P>): Promise<ApplyRep
   // Records needing no write: keep identities true to the target; settle intents of an earlier
   // attempt whose outcome was unknown but whose record the fresh plan found on the target.
   const todo: ApplyItem<P>[] = [];
-  for (const item of items) {
-    if (item.op !== 'none') {
-      todo.push(item);
-      continue;
+  const known = ledger.identities.all(target.system, target.kind);
+  ledger.transaction(() => {
+    for (const item of items) {
+      if (item.op !== 'none') {
+        todo.push(item);
+        continue;
+      }
+      if (!item.targetId) continue;
+      const before = earlier.get(item.key);
+      if (before && (before.state === 'sent' || before.state === 'ambiguous')) {
+        acknowledge(item, before.intent_id, item.targetId, 'found on the target after an unknown outcome (adopted)', before.op as WriteOp);
+        reconciled += 1;
+      } else {
+        const identity = known.get(item.key);
+        if (identity?.target_id !== item.targetId) ledger.identities.upsert(target.system, target.kind, item.key, item.targetId, item.contentHash, identity?.last_run_id ?? null);
+      }
     }
-    if (!item.targetId) continue;
-    const before = earlier.get(item.key);
-    if (before && (before.state === 'sent' || before.state === 'ambiguous')) {
-      acknowledge(item, before.intent_id, item.targetId, 'found on the target after an unknown outcome (adopted)');
-      reconciled += 1;
-    } else {
-      const identity = ledger.identities.get(target.system, target.kind, item.key);
-      if (identity?.target_id !== item.targetId) ledger.identities.upsert(target.system, target.kind, item.key, item.targetId, item.contentHash, identity?.last_run_id ?? null);
-    }
-  }
+  });
 
   let fatal: unknown;
   const ambiguous: ApplyItem<P>[] = [];

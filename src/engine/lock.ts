@@ -3,7 +3,8 @@
  * migrator's singleton lock did — but a crashed holder never needs a manual `rm`.
  *
  * A holder is stale when its run is no longer `running`, when it is on this host and its
- * process is gone, or when its heartbeat is older than `staleAfterMs` (another host).
+ * process is gone, or when its heartbeat is older than `staleAfterMs` (a crashed host, or a
+ * reused pid).
  */
 import os from 'node:os';
 import { BusyError } from './errors.js';
@@ -70,18 +71,21 @@ export class JobLocks {
   }
 
   /**
-   * Whether a run of another host has lost its holder: it holds no lock, or its heartbeat is
-   * older than `staleAfterMs` (the host crashed or was replaced).
+   * Whether a run has lost its holder: its lock heartbeat is older than `staleAfterMs` (the
+   * holder crashed, its host was replaced, or its pid was reused). A run holding no lock counts
+   * as abandoned only when `missingLock` says so (another host's run; on this host a run takes
+   * its lock right after it is created).
    */
-  isAbandoned(runId: string): boolean {
+  isAbandoned(runId: string, options: { missingLock: boolean }): boolean {
     const rows = this.ledger.locks.forRun(runId);
-    return rows.length === 0 || rows.every((row) => Date.now() - Date.parse(row.heartbeat_at) > this.staleAfterMs);
+    if (rows.length === 0) return options.missingLock;
+    return rows.every((row) => Date.now() - Date.parse(row.heartbeat_at) > this.staleAfterMs);
   }
 
   private isStale(row: LockRow): boolean {
     const run = this.ledger.runs.get(row.run_id);
     if (!run || run.status !== 'running') return true;
-    if (row.owner_host === os.hostname()) return !isProcessAlive(row.owner_pid);
-    return Date.now() - Date.parse(row.heartbeat_at) > this.staleAfterMs;
+    const heartbeatStale = Date.now() - Date.parse(row.heartbeat_at) > this.staleAfterMs;
+    return heartbeatStale || (row.owner_host === os.hostname() && !isProcessAlive(row.owner_pid));
   }
 }

@@ -35,24 +35,52 @@ export function countActions(items: readonly Pick<PlanItem, 'action'>[]): Record
   return counts;
 }
 
+/** A plan just computed: its items, the hashes it was computed from, and its id. */
+export interface ComputedPlan<D> {
+  tool: string;
+  planId: string;
+  items: PlanItem<D>[];
+  inputs: string;
+  target: string;
+}
+
+/** Builds a plan and its id; `variant` separates plans of one tool made differently (e.g. a mode). */
+export function makePlan<D>(tool: string, items: PlanItem<D>[], inputs: string, target: string, variant?: string): ComputedPlan<D> {
+  return { tool, items, inputs, target, planId: planIdOf({ tool: variant ? `${tool}:${variant}` : tool, inputs, target }) };
+}
+
+/** Stores a plan once: a recomputation of the same plan keeps the record of the run that first made it. */
+export function recordPlan(ledger: Ledger, plan: ComputedPlan<unknown>, runId: string): void {
+  if (ledger.plans.get(plan.planId)) return;
+  ledger.plans.save({ plan_id: plan.planId, tool: plan.tool, run_id: runId, fingerprint: plan.target, inputs_hash: plan.inputs, summary: countActions(plan.items), items: plan.items });
+}
+
 /**
- * Decides which plan an apply executes. With a requested plan id it must equal the id of the
- * current inputs and target (else StalePlanError) and the stored items are returned; without one,
- * the freshly computed items are returned.
+ * The items an apply executes. Without a requested plan id: the fresh plan. With one: it must be
+ * the fresh plan's id (same inputs, same target), else StalePlanError — the fresh items then are
+ * exactly that plan. On resume the target has legitimately changed (our own writes), so only the
+ * inputs are checked against the approved plan, and the items are re-planned against the target.
  */
-export function choosePlanToApply<D>(ledger: Ledger, tool: string, requested: string | undefined, current: { planId: string; items: PlanItem<D>[] }): PlanItem<D>[] {
-  if (!requested) return current.items;
+export function itemsToApply<D>(ledger: Ledger, plan: ComputedPlan<D>, requested: string | undefined, resume: boolean): PlanItem<D>[] {
+  if (!requested) return plan.items;
   const stored = ledger.plans.get(requested);
-  if (stored && stored.tool !== tool) {
-    throw new ValidationError(`Plan ${requested} belongs to ${stored.tool}, not ${tool}.`, { action: `Pass a plan_id returned by a dry run of ${tool}.` });
+  if (stored && stored.tool !== plan.tool) {
+    throw new ValidationError(`Plan ${requested} belongs to ${stored.tool}, not ${plan.tool}.`, { action: `Pass a plan_id returned by a dry run of ${plan.tool}.` });
   }
-  if (requested !== current.planId) {
+  if (resume) {
+    if (stored?.inputs_hash === plan.inputs) return plan.items;
+    throw new StalePlanError(`The inputs changed since plan ${requested} was approved, so this run cannot continue it.`, {
+      action: `Run the dry run of ${plan.tool} again and apply the new plan_id.`,
+      details: { requested },
+    });
+  }
+  if (requested !== plan.planId) {
     throw new StalePlanError(
       stored
-        ? `Plan ${requested} is stale: the inputs or the target changed since the dry run (the current plan is ${current.planId}).`
-        : `Plan ${requested} is unknown to this server (the current plan is ${current.planId}).`,
-      { details: { requested, current: current.planId } },
+        ? `Plan ${requested} is stale: the inputs or the target changed since the dry run (the current plan is ${plan.planId}).`
+        : `Plan ${requested} is unknown to this server (the current plan is ${plan.planId}).`,
+      { details: { requested, current: plan.planId } },
     );
   }
-  return stored ? ledger.plans.items<D>(requested) : current.items;
+  return plan.items;
 }

@@ -15,7 +15,7 @@ import { redact } from '../logging/redact.js';
 import { CancelledError, MigrationError, NotFoundError, ValidationError } from './errors.js';
 import type { Ledger } from './ledger/ledger.js';
 import type { RunError, RunRecord, RunStatus } from './ledger/run-store.js';
-import { JobLocks, isProcessAlive } from './lock.js';
+import { JobLocks, isProcessAlive, type Lease } from './lock.js';
 import { ProgressTracker } from './progress.js';
 import { renderResultMarkdown, writeRunReport } from './reports.js';
 import type { RunContext } from './run-context.js';
@@ -83,23 +83,32 @@ export class RunManager {
    */
   recoverOrphans(): number {
     let marked = 0;
-    for (const run of this.deps.ledger.runs.listRunning()) {
-      if (this.active.has(run.run_id)) continue;
-      const ownerGone =
-        run.owner_host === os.hostname()
-          ? run.owner_pid === process.pid || run.owner_pid === null || !isProcessAlive(run.owner_pid)
-          : this.locks.isAbandoned(run.run_id);
-      if (!ownerGone) continue;
+    for (const run of this.deps.ledger.runs.listRunning()) if (this.interruptIfOrphaned(run)) marked += 1;
+    if (marked) this.deps.logger.warn(`Marked ${marked} unfinished run(s) from a previous process as interrupted.`);
+    return marked;
+  }
+
+  /**
+   * Marks a `running` run `interrupted` when its owner is gone: on this host, its process is dead
+   * (or is this process, which does not run it) or its lock heartbeat is stale (pid reused); on
+   * another host, it holds no live lock. Returns whether it did.
+   */
+  private interruptIfOrphaned(run: RunRecord): boolean {
+    if (run.status !== 'running' || this.active.has(run.run_id)) return false;
+    const gone =
+      run.owner_host === os.hostname()
+        ? run.owner_pid === process.pid || run.owner_pid === null || !isProcessAlive(run.owner_pid) || this.locks.isAbandoned(run.run_id, { missingLock: false })
+        : this.locks.isAbandoned(run.run_id, { missingLock: true });
+    if (!gone) return false;
+    this.deps.ledger.transaction(() => {
       this.deps.ledger.runs.markInterrupted(run.run_id, {
         kind: 'interrupted',
-        message: `The process running this run (pid ${run.owner_pid}) stopped before it finished.`,
+        message: `The process running this run (pid ${run.owner_pid} on ${run.owner_host}) stopped before it finished.`,
         action: `Continue it with resume_run {"run_id": "${run.run_id}"}.`,
       });
       this.deps.ledger.locks.releaseRun(run.run_id);
-      marked += 1;
-    }
-    if (marked) this.deps.logger.warn(`Marked ${marked} unfinished run(s) from a previous process as interrupted.`);
-    return marked;
+    });
+    return true;
   }
 
   /** Starts a new run; throws BusyError when another run holds one of its jobs. */
@@ -124,6 +133,9 @@ export class RunManager {
   /** Continues an interrupted, cancelled or failed run under the same run id. */
   resume(runId: string): ActiveRun {
     const run = this.get(runId);
+    if (this.active.has(runId)) {
+      throw new ValidationError(`Run ${runId} is still finishing in this server.`, { action: 'Wait for it with get_run, then resume it if it did not succeed.' });
+    }
     if (run.status === 'running') {
       throw new ValidationError(`Run ${runId} is still running.`, { action: 'Poll it with get_run, or cancel it with cancel_run first.' });
     }
@@ -132,10 +144,17 @@ export class RunManager {
         action: 'Call the tool again to start a new run (unchanged records cost no writes).',
       });
     }
+    if (run.error?.kind === 'stale_plan') {
+      throw new ValidationError(`Run ${runId} stopped because its plan was stale; resuming it would apply a plan nobody reviewed.`, {
+        action: `Run the dry run of ${run.tool} again and apply the new plan_id.`,
+      });
+    }
     const factory = this.factories.get(run.tool);
     if (!factory) throw new ValidationError(`Runs of ${run.tool} cannot be resumed by this server.`, { action: `Enable the toolset that provides ${run.tool}.` });
     const definition = factory(run.args);
-    this.deps.ledger.runs.reopen(runId, { pid: process.pid, host: os.hostname() });
+    if (!this.deps.ledger.runs.reopen(runId, { pid: process.pid, host: os.hostname() })) {
+      throw new ValidationError(`Run ${runId} was resumed by another process just now.`, { action: 'Follow it with get_run.' });
+    }
     try {
       return this.launch(runId, definition, true);
     } catch (error) {
@@ -157,16 +176,16 @@ export class RunManager {
     const logger = this.deps.logger.child({ run_id: runId, tool: definition.tool });
     const ctx: RunContext = { runId, signal: abort.signal, progress, logger, config: this.deps.config, ledger: this.deps.ledger, resume };
     logger.info(`${resume ? 'Resuming' : 'Starting'} ${definition.dryRun ? 'dry run' : 'run'} of ${definition.tool}`);
-    const done = this.execute(runId, definition, ctx).finally(() => {
+    const activeRun: ActiveRun = { runId, progress, abort, done: Promise.resolve(undefined as unknown as RunRecord) };
+    activeRun.done = this.execute(runId, definition, ctx, lease).finally(() => {
       lease.release();
-      this.active.delete(runId);
+      if (this.active.get(runId) === activeRun) this.active.delete(runId);
     });
-    const activeRun = { runId, progress, abort, done };
     this.active.set(runId, activeRun);
     return activeRun;
   }
 
-  private async execute(runId: string, definition: RunDefinition, ctx: RunContext): Promise<RunRecord> {
+  private async execute(runId: string, definition: RunDefinition, ctx: RunContext, lease: Lease): Promise<RunRecord> {
     let status: Exclude<RunStatus, 'running'>;
     let result: Record<string, unknown> | null = null;
     let error: RunError | null = null;
@@ -184,14 +203,22 @@ export class RunManager {
       else ctx.logger.warn(`Run ended ${status}: ${caught.message}`);
     }
     ctx.progress.flush();
-    this.deps.ledger.runs.finish(runId, { status, result, error, progress: { ...ctx.progress.snapshot() } });
-    const record = this.get(runId);
+    const progress = { ...ctx.progress.snapshot() };
+    // The report is written first; then the outcome is recorded and the locks released in one
+    // transaction, so no other process can resume the run while this attempt is still finishing.
+    const finishedAt = new Date().toISOString();
+    const final: RunRecord = { ...this.get(runId), status, result, error, progress, finished_at: finishedAt, updated_at: finishedAt };
+    let paths: { json: string; markdown: string } | undefined;
     try {
-      const paths = await writeRunReport(this.deps.config.outputDir, record, this.composeResult(record), markdown);
-      this.deps.ledger.runs.setReports(runId, paths.json, paths.markdown);
+      paths = await writeRunReport(this.deps.config.outputDir, final, this.composeResult(final), markdown);
     } catch (reportError) {
       ctx.logger.error(`Could not write the report of run ${runId}: ${(reportError as Error).message}`);
     }
+    this.deps.ledger.transaction(() => {
+      this.deps.ledger.runs.finish(runId, { status, result, error, progress });
+      if (paths) this.deps.ledger.runs.setReports(runId, paths.json, paths.markdown);
+      lease.release();
+    });
     ctx.logger.info(`Run ${runId} ${status}`);
     return this.get(runId);
   }
@@ -200,7 +227,7 @@ export class RunManager {
   get(runId: string): RunRecord {
     const run = this.deps.ledger.runs.get(runId);
     if (!run) throw new NotFoundError(`There is no run ${runId}.`, { action: 'Check the run_id; list_runs shows recent runs.' });
-    return run;
+    return this.interruptIfOrphaned(run) ? this.deps.ledger.runs.get(runId)! : run;
   }
 
   /** Live progress of a run in this process, else the last saved progress. */

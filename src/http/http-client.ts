@@ -48,8 +48,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const backoffLimitMs = options.backoffLimitMs ?? 30_000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
   const { baseUrl, headers: baseHeaders } = splitCredentials(options.baseUrl, options.headers ?? {});
-  const bucket = new TokenBucket(options.rateLimit, { burst: options.burst ?? 1, name: target });
-  const breaker = new CircuitBreaker({ ...options.circuitBreaker, target: options.circuitBreaker?.target ?? target });
+  const bucket = options.bucket ?? new TokenBucket(options.rateLimit, { burst: options.burst ?? 1, name: target });
+  const breaker = options.breaker ?? new CircuitBreaker({ ...options.circuitBreaker, target: options.circuitBreaker?.target ?? target });
   const counters: HttpStats = { requests: 0, retries: 0, rateLimited: 0, failures: 0, byMethod: {} };
   registerHeaderSecrets(baseHeaders);
 

@@ -63,6 +63,13 @@ export interface HttpClientOptions {
    * @default "Check the API key or token for this target in the environment and its permissions, then resume the run."
    */
   authHint?: string;
+  /**
+   * A token bucket shared with other clients of the same target (one rate limit per target for
+   * the whole process). @default a bucket of its own, built from `rateLimit` and `burst`
+   */
+  bucket?: TokenBucket;
+  /** A circuit breaker shared with other clients of the same target. @default one of its own */
+  breaker?: CircuitBreaker;
   /** Winston logger; each retry is logged at `warn` (redacted URL, status, delay). */
   logger?: Logger;
   /**

@@ -15,6 +15,9 @@ export async function serveStdio(deps: AppDeps): Promise<void> {
     if (closing) return;
     closing = true;
     deps.logger.info(`Shutting down (${why}).`);
+    // Interrupt runs first: closing the transport aborts in-flight requests, which would
+    // otherwise read as the caller cancelling the runs they wait for.
+    await deps.runs.shutdown();
     await server.close().catch(() => {});
     await closeApp(deps);
     process.exit(0);

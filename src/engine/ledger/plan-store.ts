@@ -17,7 +17,10 @@ export interface PlanHeader {
   tool: string;
   run_id: string;
   created_at: string;
+  /** Hash of the target state the plan was computed against. */
   fingerprint: string;
+  /** Hash of the inputs (files, mappings) the plan was computed from. */
+  inputs_hash: string | null;
   summary: Record<string, unknown>;
   item_count: number;
 }
@@ -26,7 +29,7 @@ export class PlanStore {
   constructor(private readonly db: Db) {}
 
   /** Saves a plan and its items, replacing an earlier save of the same plan id. */
-  save(plan: { plan_id: string; tool: string; run_id: string; fingerprint: string; summary: Record<string, unknown>; items: readonly PlanItem[] }): void {
+  save(plan: { plan_id: string; tool: string; run_id: string; fingerprint: string; inputs_hash: string; summary: Record<string, unknown>; items: readonly PlanItem[] }): void {
     const insertItem = this.db.prepare(
       `INSERT INTO plan_items (plan_id, seq, item_key, action, reason, target_id, content_hash, data_json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -35,10 +38,10 @@ export class PlanStore {
       this.db.prepare('DELETE FROM plan_items WHERE plan_id = ?').run(plan.plan_id);
       this.db
         .prepare(
-          `INSERT OR REPLACE INTO plans (plan_id, tool, run_id, created_at, fingerprint, summary_json, item_count)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT OR REPLACE INTO plans (plan_id, tool, run_id, created_at, fingerprint, inputs_hash, summary_json, item_count)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(plan.plan_id, plan.tool, plan.run_id, nowIso(), plan.fingerprint, JSON.stringify(plan.summary), plan.items.length);
+        .run(plan.plan_id, plan.tool, plan.run_id, nowIso(), plan.fingerprint, plan.inputs_hash, JSON.stringify(plan.summary), plan.items.length);
       plan.items.forEach((item, seq) =>
         insertItem.run(plan.plan_id, seq, item.key, item.action, item.reason ?? null, item.target_id ?? null, item.content_hash ?? null, JSON.stringify(item.data)),
       );

@@ -95,14 +95,15 @@ export class RunStore {
     return (this.db.prepare(`SELECT * FROM runs WHERE status = 'running'`).all() as RunRow[]).map(toRecord);
   }
 
-  /** Marks a run running again for a resume by this process. */
-  reopen(runId: string, owner: { pid: number; host: string }): void {
-    this.db
+  /** Marks a finished run running again for a resume by this process; false if another process did first. */
+  reopen(runId: string, owner: { pid: number; host: string }): boolean {
+    const info = this.db
       .prepare(
         `UPDATE runs SET status = 'running', finished_at = NULL, error_json = NULL, updated_at = ?,
-         owner_pid = ?, owner_host = ?, attempts = attempts + 1 WHERE run_id = ?`,
+         owner_pid = ?, owner_host = ?, attempts = attempts + 1 WHERE run_id = ? AND status <> 'running'`,
       )
       .run(nowIso(), owner.pid, owner.host, runId);
+    return info.changes === 1;
   }
 
   setPlan(runId: string, planId: string | null): void {

@@ -123,4 +123,9 @@ export const MIGRATIONS: readonly LedgerMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'plans remember the hash of the inputs they were computed from (resume checks it)',
+    sql: `ALTER TABLE plans ADD COLUMN inputs_hash TEXT;`,
+  },
 ];

@@ -107,8 +107,8 @@ function missingMaterials(projects: readonly CanonicalProject[], state: InnergyS
 
 function unmapped(projects: readonly CanonicalProject[], field: 'status' | 'phase'): HealthCheck {
   const raw = field === 'status' ? 'ppak_status' : 'ppak_phase';
-  const items = projects.filter((p) => !p[field]).map((p) => `${p.ppak_job_number}: '${p[raw] ?? ''}'`);
-  return check(`unmapped_${field}`, items, true);
+  const byJob = new Map(projects.filter((p) => !p[field]).map((p) => [p.ppak_job_number, `${p.ppak_job_number}: '${p[raw] ?? ''}'`]));
+  return check(`unmapped_${field}`, [...byJob.values()], true);
 }
 
 function dataQuality(projects: readonly CanonicalProject[]): HealthCheck {

@@ -11,6 +11,7 @@ import type { RunContext } from '../../engine/run-context.js';
 import type { RunOutcome } from '../../engine/runs.js';
 import { runPpakEtl } from '../ppak/etl.js';
 import { runHealthCheck } from '../health/health-check.js';
+import { knownProjectIds } from './innergy-targets.js';
 import { runMaterialSync } from './material-sync.js';
 import { runProjectImport } from './project-import.js';
 
@@ -50,7 +51,10 @@ export async function runFullCycle(input: FullCycleInput, ctx: RunContext): Prom
 
   const execute: Record<CycleStep, () => Promise<RunOutcome>> = {
     etl: async () => {
-      const result = await runPpakEtl({ exportDir: input.exportDir, outputDir: input.outputDir, mappingDir: input.mappingDir, exportDate: input.exportDate, dateRange: input.dateRange }, ctx);
+      const result = await runPpakEtl(
+        { exportDir: input.exportDir, outputDir: input.outputDir, mappingDir: input.mappingDir, exportDate: input.exportDate, dateRange: input.dateRange, knownInnergyIds: knownProjectIds(ctx.ledger) },
+        ctx,
+      );
       return { result: { ...result }, nextAction: 'Continue with the material sync.' };
     },
     material_sync: () => runMaterialSync({ materialLibrary: input.materialLibrary, dryRun: input.dryRun, mode: 'api', outputDir: input.outputDir }, ctx),

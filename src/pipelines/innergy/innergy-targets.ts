@@ -4,6 +4,7 @@
  * made by hand in INNERGY). Lookups are one paged read of the whole list.
  */
 import type { ApplyTarget } from '../../engine/apply.js';
+import type { Ledger } from '../../engine/ledger/ledger.js';
 import type { InnergyClient } from '../../targets/innergy/client.js';
 import type { InnergyMaterial, InnergyProject, MaterialPayload, ProjectPayload } from '../../targets/innergy/fields.js';
 
@@ -51,4 +52,9 @@ function firstIds<T extends { Id: string }>(index: Map<string, T[]>, keys: Reado
     if (first) found.set(key, first.Id);
   }
   return found;
+}
+
+/** INNERGY ids of the projects the ledger knows (job number → id), for the ETL to carry over. */
+export function knownProjectIds(ledger: Ledger): Map<string, string> {
+  return new Map([...ledger.identities.all('innergy', 'project')].map(([key, identity]) => [key, identity.target_id]));
 }

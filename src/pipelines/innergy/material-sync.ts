@@ -11,7 +11,7 @@ import { applyWrites, tallyIntents, type ApplyItem } from '../../engine/apply.js
 import { writeFileAtomic } from '../../engine/atomic-write.js';
 import { contentHash } from '../../engine/canonical-hash.js';
 import type { PlanItem } from '../../engine/ledger/plan-store.js';
-import { choosePlanToApply, countActions, fingerprint, planIdOf } from '../../engine/plan.js';
+import { countActions, fingerprint, itemsToApply, makePlan, recordPlan } from '../../engine/plan.js';
 import type { RunContext } from '../../engine/run-context.js';
 import type { RunOutcome } from '../../engine/runs.js';
 import { InnergyClient } from '../../targets/innergy/client.js';
@@ -78,16 +78,17 @@ export async function runMaterialSync(input: MaterialSyncInput, ctx: RunContext)
   } else {
     warnings.push('INNERGY is not configured: the CSV lists every material of the master, as if INNERGY had none of them.');
   }
-  const plan = planMaterials(materials, existing, input.materialLibrary);
-  if (plan.notInMaster) warnings.push(`${plan.notInMaster} INNERGY material(s) are not in the master; they are left as they are.`);
-  const planId = planIdOf({ tool: `${MATERIAL_SYNC_TOOL}:${input.mode}`, inputs: plan.inputs, target: plan.target });
-  ctx.ledger.plans.save({ plan_id: planId, tool: MATERIAL_SYNC_TOOL, run_id: ctx.runId, fingerprint: plan.target, summary: countActions(plan.items), items: plan.items });
+  const draft = planMaterials(materials, existing, input.materialLibrary);
+  if (draft.notInMaster) warnings.push(`${draft.notInMaster} INNERGY material(s) are not in the master; they are left as they are.`);
+  const plan = makePlan(MATERIAL_SYNC_TOOL, draft.items, draft.inputs, draft.target, input.mode);
+  const planId = plan.planId;
+  recordPlan(ctx.ledger, plan, ctx.runId);
 
   const base = {
     material_library: input.materialLibrary,
     mode: input.mode,
     rejected: rejects.length,
-    not_in_master: plan.notInMaster,
+    not_in_master: draft.notInMaster,
     warnings: boundedWarnings(warnings),
     csv_file: null as string | null,
   };
@@ -108,7 +109,7 @@ export async function runMaterialSync(input: MaterialSyncInput, ctx: RunContext)
     return { result, planId, nextAction };
   }
 
-  const items = ctx.resume ? plan.items : choosePlanToApply(ctx.ledger, MATERIAL_SYNC_TOOL, input.planId, { planId, items: plan.items });
+  const items = itemsToApply(ctx.ledger, plan, input.planId, ctx.resume);
   if (input.mode === 'csv') {
     const csvFile = path.join(input.outputDir, `innergy_material_import_${new Date().toISOString().slice(0, 10)}.csv`);
     await writeFileAtomic(csvFile, importCsv(items));

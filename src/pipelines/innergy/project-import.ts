@@ -6,10 +6,11 @@
  * A second run over the same file creates nothing; a create whose response was lost is found by
  * ExternalIdentifier before any retry, so there is never a duplicate.
  */
-import { applyWrites, tallyIntents, type ApplyItem } from '../../engine/apply.js';
+import { applyWrites, tallyIntents, type ApplyItem, type ApplyReport } from '../../engine/apply.js';
 import { contentHash } from '../../engine/canonical-hash.js';
+import type { Intent } from '../../engine/ledger/intent-store.js';
 import type { PlanItem } from '../../engine/ledger/plan-store.js';
-import { choosePlanToApply, countActions, fingerprint, planIdOf } from '../../engine/plan.js';
+import { countActions, fingerprint, itemsToApply, makePlan, recordPlan, type ComputedPlan } from '../../engine/plan.js';
 import type { RunContext } from '../../engine/run-context.js';
 import type { RunOutcome } from '../../engine/runs.js';
 import { InnergyClient } from '../../targets/innergy/client.js';
@@ -88,8 +89,8 @@ export async function runProjectImport(input: ProjectImportInput, ctx: RunContex
   ctx.progress.start('reading INNERGY projects');
   const existing = await client.listProjects(ctx.signal);
   const plan = planProjects(document.projects, existing, warnings);
-  const planId = planIdOf({ tool: PROJECT_IMPORT_TOOL, inputs: plan.inputs, target: plan.target });
-  ctx.ledger.plans.save({ plan_id: planId, tool: PROJECT_IMPORT_TOOL, run_id: ctx.runId, fingerprint: plan.target, summary: countActions(plan.items), items: plan.items });
+  const planId = plan.planId;
+  recordPlan(ctx.ledger, plan, ctx.runId);
 
   const base = { canonical_file: input.canonicalFile, warnings: boundedWarnings(warnings), canonical_file_updated: null as string | null };
   if (input.dryRun) {
@@ -115,14 +116,22 @@ export async function runProjectImport(input: ProjectImportInput, ctx: RunContex
     return { result, planId, nextAction };
   }
 
-  const items = ctx.resume ? plan.items : choosePlanToApply(ctx.ledger, PROJECT_IMPORT_TOOL, input.planId, { planId, items: plan.items });
-  const report = await applyWrites<ProjectPayload>({ ctx, target: projectTarget(client), items: items.map(toApplyItem), phase: 'writing INNERGY projects' });
+  const items = itemsToApply(ctx.ledger, plan, input.planId, ctx.resume);
+  const target = projectTarget(client);
+  let report: ApplyReport;
+  let updatedFile: boolean;
+  try {
+    report = await applyWrites<ProjectPayload>({ ctx, target, items: items.map(toApplyItem), phase: 'writing INNERGY projects' });
+  } finally {
+    // Even when the run stops (auth error, open circuit, cancel), the ids of the projects already
+    // created go into the canonical file.
+    updatedFile = await writeInnergyIds(input.canonicalFile, knownIds(items, ctx.ledger.intents.latestForRun(ctx.runId, target.system, target.kind))).catch((error: unknown) => {
+      ctx.logger.error(`Could not write innergy_id values back into ${input.canonicalFile}: ${(error as Error).message}`);
+      return false;
+    });
+  }
   const tally = tallyIntents(report.intents);
-
-  const ids = new Map<string, string>();
-  for (const item of items) if (item.target_id) ids.set(item.key, item.target_id);
-  for (const intent of report.intents.values()) if (intent.state === 'acked' && intent.target_id) ids.set(intent.item_key, intent.target_id);
-  const updatedFile = await writeInnergyIds(input.canonicalFile, ids);
+  const ids = knownIds(items, report.intents);
 
   const counts = countActions(items.filter((item) => !tally.doneKeys.has(item.key)));
   const result: ProjectImportResult = {
@@ -147,7 +156,7 @@ export async function runProjectImport(input: ProjectImportInput, ctx: RunContex
 }
 
 /** Plans every project against INNERGY's current projects; also returns the plan's fingerprints. */
-export function planProjects(projects: readonly CanonicalProject[], existing: readonly InnergyProject[], warnings: string[]): { items: PlanItem<ProjectPlanData>[]; inputs: string; target: string } {
+export function planProjects(projects: readonly CanonicalProject[], existing: readonly InnergyProject[], warnings: string[]): ComputedPlan<ProjectPlanData> {
   const byKey = indexByExternalKey(existing, (p) => p.Number);
   const byId = new Map(existing.map((p) => [p.Id, p]));
   const seen = new Set<string>();
@@ -186,11 +195,16 @@ export function planProjects(projects: readonly CanonicalProject[], existing: re
         : { key, action: 'unchanged', target_id: current.Id, content_hash: hash, data },
     );
   }
-  return {
-    items,
-    inputs: fingerprint(items.map((item) => [item.key, `${item.action === 'skip' ? `skip:${item.reason ?? ''}` : ''}${item.content_hash ?? ''}`])),
-    target: fingerprint(targetFacts),
-  };
+  const inputs = fingerprint(items.map((item) => [item.key, `${item.action === 'skip' ? `skip:${item.reason ?? ''}` : ''}${item.content_hash ?? ''}`]));
+  return makePlan(PROJECT_IMPORT_TOOL, items, inputs, fingerprint(targetFacts));
+}
+
+/** Job number → INNERGY id: from the plan (existing projects) and from acknowledged writes. */
+function knownIds(items: readonly PlanItem<ProjectPlanData>[], intents: ReadonlyMap<string, Intent>): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const item of items) if (item.target_id) ids.set(item.key, item.target_id);
+  for (const intent of intents.values()) if (intent.state === 'acked' && intent.target_id) ids.set(intent.item_key, intent.target_id);
+  return ids;
 }
 
 function toApplyItem(item: PlanItem<ProjectPlanData>): ApplyItem<ProjectPayload> {

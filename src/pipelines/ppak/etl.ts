@@ -63,7 +63,7 @@ export async function runPpakEtl(input: PpakEtlInput, ctx: PpakEtlContext): Prom
     const header = { export_date: exportDate, generated_at: generatedAt };
     const materialsWriter = new CanonicalJsonWriter<CanonicalMaterial>(outputs.materials, 'materials', header);
     const projectsWriter = new CanonicalJsonWriter<CanonicalProject>(outputs.projects, 'projects', header, encodeProject);
-    const run = createRun(ctx, exportDate, dateRange, mappings, outputs);
+    const run = createRun(ctx, exportDate, dateRange, mappings, outputs, input.knownInnergyIds);
     if (mappings.material.missing) {
       run.transform.warnings.add(`No material_mapping.csv in ${input.mappingDir}: SKUs are kept as exported`);
     }
@@ -139,12 +139,13 @@ function createRun(
   dateRange: EtlRun['dateRange'],
   mappings: PpakMappings,
   outputs: Outputs,
+  knownInnergyIds: ReadonlyMap<string, string> | undefined,
 ): EtlRun {
   return {
     ctx,
     exportDate,
     dateRange,
-    transform: createTransformContext(mappings, new Warnings((message) => ctx.logger.warn(message))),
+    transform: createTransformContext(mappings, new Warnings((message) => ctx.logger.warn(message)), knownInnergyIds),
     rejects: new RejectsWriter(outputs.rejects),
     counts: emptyCounts(),
     workOrders: new Map(),

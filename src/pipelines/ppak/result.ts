@@ -17,6 +17,11 @@ export interface PpakEtlInput {
   dateRange?: { from: string; to: string };
   /** Folder holding status_mapping.csv, phase_mapping.csv and material_mapping.csv. */
   mappingDir: string;
+  /**
+   * INNERGY ids of projects imported before (job number → id, from the ledger), so a re-run of
+   * the ETL keeps `innergy_id` instead of resetting it to null.
+   */
+  knownInnergyIds?: ReadonlyMap<string, string>;
 }
 
 const count = z.number().int().min(0);

@@ -56,11 +56,14 @@ export interface TransformContext {
   issues: ValueIssueCounts;
   /** Project SKUs already resolved (the catalog is complete before projects are read). */
   skuCache: Map<string, ResolvedSku>;
+  /** INNERGY ids of projects imported earlier (job number → id), carried into the canonical file. */
+  knownInnergyIds: ReadonlyMap<string, string>;
 }
 
 /** A context with empty counters and caches. */
-export function createTransformContext(mappings: PpakMappings, warnings: Warnings): TransformContext {
+export function createTransformContext(mappings: PpakMappings, warnings: Warnings, knownInnergyIds: ReadonlyMap<string, string> = new Map()): TransformContext {
   return {
+    knownInnergyIds,
     mappings,
     catalog: new MaterialCatalog(),
     unmapped: { status: new UnmappedCounter(), phase: new UnmappedCounter(), material: new UnmappedCounter() },
@@ -192,7 +195,7 @@ export function transformProject(
     contract_amount: amount,
     material_skus: mapSkus(record.materials, context),
     work_orders: workOrders,
-    innergy_id: null,
+    innergy_id: context.knownInnergyIds.get(job) ?? null,
     source: { file, line },
   };
 }

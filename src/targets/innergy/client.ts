@@ -5,7 +5,7 @@
  */
 import type { AppConfig } from '../../config/env.js';
 import { AuthError, ConfigError } from '../../engine/errors.js';
-import { createHttpClient, NonJsonResponseError, type HttpClient, type HttpStats, type RequestOptions } from '../../http/index.js';
+import { createHttpClient, NonJsonResponseError, sharedBucket, type HttpClient, type HttpStats, type RequestOptions } from '../../http/index.js';
 import type { Logger } from '../../logging/logger.js';
 import {
   API_KEY_HEADER,
@@ -38,6 +38,7 @@ export class InnergyClient {
       baseUrl: options.baseUrl,
       headers: { [API_KEY_HEADER]: options.apiKey, Accept: 'application/json' },
       rateLimit: options.rateLimit,
+      bucket: sharedBucket('INNERGY', options.baseUrl, options.rateLimit),
       maxRetries: options.maxRetries,
       timeoutMs: options.timeoutMs,
       authHint: AUTH_HINT,
@@ -97,17 +98,25 @@ export class InnergyClient {
     return this.http.stats();
   }
 
-  private async listAll<T>(path: string, signal?: AbortSignal): Promise<T[]> {
-    const items: T[] = [];
+  /**
+   * Every record of a list route. Pages are asked for with `page`/`pageSize`; paging goes on while
+   * pages bring new records and the `TotalCount` (when given) is not reached. A server that
+   * ignores paging answers the same records again: they add nothing new, and reading stops.
+   */
+  private async listAll<T extends { Id: string }>(path: string, signal?: AbortSignal): Promise<T[]> {
+    const byId = new Map<string, T>();
     for (let page = 1; ; page += 1) {
       const { body } = await this.call<InnergyList<T>>('GET', path, { searchParams: { page, pageSize: PAGE_SIZE }, signal });
       if (!body || !Array.isArray(body.Items)) {
         throw new AuthError(`INNERGY answered GET ${path} without an Items list.`, { action: AUTH_HINT });
       }
-      items.push(...body.Items);
-      const paged = typeof body.TotalCount === 'number' && typeof body.PageSize === 'number';
-      if (!paged || body.Items.length === 0 || items.length >= body.TotalCount! || body.Items.length < body.PageSize!) return items;
+      const before = byId.size;
+      for (const item of body.Items) byId.set(item.Id, item);
+      const added = byId.size - before;
+      if (body.Items.length === 0 || added === 0) break;
+      if (typeof body.TotalCount === 'number' ? byId.size >= body.TotalCount : body.Items.length < PAGE_SIZE) break;
     }
+    return [...byId.values()];
   }
 
   private async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, options: RequestOptions) {

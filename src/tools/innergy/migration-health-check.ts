@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { RunDefinition } from '../../engine/runs.js';
 import { HEALTH_CHECK_TOOL, runHealthCheck } from '../../pipelines/health/health-check.js';
-import { resolveDataPath } from '../paths.js';
+import { recheckStoredPaths, resolveDataPath } from '../paths.js';
 import { runOutputShape, startRun, waitSecondsArg } from '../run-tool.js';
 import { defineTool } from '../tool-definition.js';
 
@@ -55,5 +55,5 @@ export const migrationHealthCheckTool = defineTool({
     const args: StoredArgs = { canonical_file: canonicalFile, output_dir: path.dirname(canonicalFile) };
     return startRun(ctx, definition(args), input.wait_seconds);
   },
-  runFactory: () => (args) => definition(args as unknown as StoredArgs),
+  runFactory: (deps) => (args) => definition(recheckStoredPaths(deps.config, args as unknown as StoredArgs, ['canonical_file', 'output_dir'])),
 });

@@ -5,7 +5,7 @@ import { FULL_CYCLE_TOOL, runFullCycle } from '../../pipelines/innergy/full-cycl
 import { MATERIAL_SYNC_TOOL } from '../../pipelines/innergy/material-sync.js';
 import { PROJECT_IMPORT_TOOL } from '../../pipelines/innergy/project-import.js';
 import { parseDateRange } from '../../pipelines/ppak/etl.js';
-import { resolveDataPath, resolveMappingDir } from '../paths.js';
+import { recheckStoredPaths, resolveDataPath, resolveMappingDir } from '../paths.js';
 import { runOutputShape, startRun, waitSecondsArg } from '../run-tool.js';
 import { defineTool } from '../tool-definition.js';
 
@@ -92,5 +92,5 @@ export const runFullCycleTool = defineTool({
     if (input.date_range) args.date_range = input.date_range;
     return startRun(ctx, definition(args), input.wait_seconds);
   },
-  runFactory: () => (args) => definition(args as unknown as StoredArgs),
+  runFactory: (deps) => (args) => definition(recheckStoredPaths(deps.config, args as unknown as StoredArgs, ['export_dir', 'output_dir', 'mapping_dir', 'material_library'])),
 });

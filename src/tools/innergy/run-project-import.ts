@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { RunDefinition } from '../../engine/runs.js';
 import { PROJECT_IMPORT_TOOL, runProjectImport } from '../../pipelines/innergy/project-import.js';
-import { resolveDataPath } from '../paths.js';
+import { recheckStoredPaths, resolveDataPath } from '../paths.js';
 import { dryRunArg, planIdArg, runOutputShape, startRun, waitSecondsArg } from '../run-tool.js';
 import { defineTool } from '../tool-definition.js';
 import { apiShape, failuresShape, warningsShape } from './shapes.js';
@@ -67,5 +67,5 @@ export const runProjectImportTool = defineTool({
     if (input.plan_id) args.plan_id = input.plan_id;
     return startRun(ctx, definition(args), input.wait_seconds);
   },
-  runFactory: () => (args) => definition(args as unknown as StoredArgs),
+  runFactory: (deps) => (args) => definition(recheckStoredPaths(deps.config, args as unknown as StoredArgs, ['canonical_file'])),
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../app.js';
 import type { RunDefinition } from '../../engine/runs.js';
 import { MATERIAL_SYNC_TOOL, runMaterialSync } from '../../pipelines/innergy/material-sync.js';
-import { resolveDataPath } from '../paths.js';
+import { recheckStoredPaths, resolveDataPath } from '../paths.js';
 import { dryRunArg, planIdArg, runOutputShape, startRun, waitSecondsArg } from '../run-tool.js';
 import { defineTool } from '../tool-definition.js';
 import { apiShape, failuresShape, warningsShape } from './shapes.js';
@@ -77,5 +77,5 @@ export const syncMaterialLibraryTool = defineTool({
     if (input.plan_id) args.plan_id = input.plan_id;
     return startRun(ctx, definition(args), input.wait_seconds);
   },
-  runFactory: (_deps: AppDeps) => (args) => definition(args as unknown as StoredArgs),
+  runFactory: (deps: AppDeps) => (args) => definition(recheckStoredPaths(deps.config, args as unknown as StoredArgs, ['material_library', 'output_dir'])),
 });

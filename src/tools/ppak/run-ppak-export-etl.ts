@@ -4,7 +4,8 @@ import type { AppDeps } from '../../app.js';
 import type { RunDefinition } from '../../engine/runs.js';
 import { parseDateRange, runPpakEtl } from '../../pipelines/ppak/etl.js';
 import { PpakEtlResultSchema } from '../../pipelines/ppak/result.js';
-import { resolveDataPath, resolveMappingDir } from '../paths.js';
+import { knownProjectIds } from '../../pipelines/innergy/innergy-targets.js';
+import { recheckStoredPaths, resolveDataPath, resolveMappingDir } from '../paths.js';
 import { runOutputShape, startRun, waitSecondsArg } from '../run-tool.js';
 import { defineTool } from '../tool-definition.js';
 
@@ -23,6 +24,7 @@ function definition(deps: AppDeps, args: { export_dir: string; output_dir: strin
           exportDate: args.export_date,
           dateRange: args.date_range ? parseDateRange(args.date_range) : undefined,
           mappingDir: args.mapping_dir,
+          knownInnergyIds: knownProjectIds(ctx.ledger),
         },
         ctx,
       );
@@ -68,5 +70,5 @@ export const runPpakExportEtlTool = defineTool({
     };
     return startRun(ctx, definition(ctx.deps, args), input.wait_seconds);
   },
-  runFactory: (deps) => (args) => definition(deps, args as Parameters<typeof definition>[1]),
+  runFactory: (deps) => (args) => definition(deps, recheckStoredPaths(deps.config, args as Parameters<typeof definition>[1], ['export_dir', 'output_dir', 'mapping_dir'])),
 });

@@ -158,6 +158,18 @@ describe('call', () => {
     expect(stderr).toMatch(/The ppak_export_dir \/etc resolves to \/etc, which is outside the data roots/);
     expect(stderr).toMatch(/What to do: .*MIGRATION_DATA_ROOTS/);
   });
+
+  it('prints the structured error of a refused call as JSON on stdout', async () => {
+    const { code, stdout } = await run(['call', 'run_ppak_export_etl', '--arg', 'ppak_export_dir=/etc']);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ error: { kind: 'outside_data_root' } });
+  });
+
+  it('keeps a numeric-looking value as text for a string argument (job numbers, SKUs)', async () => {
+    const { code, stdout } = await run(['call', 'explain_record', '--arg', 'key=10045']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ key: '10045', found: false });
+  });
 });
 
 describe('demo', () => {

@@ -112,6 +112,24 @@ describe('run_innergy_project_import end to end', () => {
     expect(readProjects(file).every((p) => p.innergy_id)).toBe(true);
   });
 
+  it('leaves a run interrupted, not cancelled, when the server is stopped while a client waits for it', async () => {
+    const file = writeCanonicalProjects(ws.outputDir, 150);
+    await fake.close();
+    fake = await startFakeInnergy({ latencyMs: 25 });
+    session = await connectStdio(env({ INNERGY_RATE_LIMIT: '100/s' }));
+    const pending = callTool(session.client, 'run_innergy_project_import', { canonical_file: file, dry_run: false, wait_seconds: 50 }).catch(() => undefined);
+    await waitFor(() => fake.state.projects.length >= 10, 20_000);
+    process.kill(session.pid(), 'SIGTERM');
+    await pending;
+    await session.close();
+
+    session = await connectStdio(env());
+    const [run] = (await callTool(session.client, 'list_runs', { tool: 'run_innergy_project_import' })).structured.runs;
+    expect(run.status).toBe('interrupted');
+    const view = (await callTool(session.client, 'get_run', { run_id: run.run_id })).structured;
+    expect(view.error.message).toMatch(/shut down/);
+  });
+
   it('stops the run with a clear message when INNERGY refuses the key', async () => {
     const file = writeCanonicalProjects(ws.outputDir, 3);
     session = await connectStdio(env({ INNERGY_API_KEY: 'wrong-key-1234' }));

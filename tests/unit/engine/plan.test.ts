@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StalePlanError, ValidationError } from '../../../src/engine/errors.js';
 import type { PlanItem } from '../../../src/engine/ledger/plan-store.js';
-import { choosePlanToApply, countActions, fingerprint, planIdOf } from '../../../src/engine/plan.js';
+import { countActions, fingerprint, itemsToApply, makePlan, planIdOf, recordPlan } from '../../../src/engine/plan.js';
 import { useTempLedger } from './helpers/temp.js';
 
 const useLedger = useTempLedger();
@@ -53,55 +53,66 @@ describe('countActions', () => {
   });
 });
 
-describe('choosePlanToApply', () => {
-  const storedItems: PlanItem<{ v: number }>[] = [
+describe('makePlan / recordPlan / itemsToApply', () => {
+  const items: PlanItem<{ v: number }>[] = [
     { key: 'A', action: 'create', data: { v: 1 } },
     { key: 'B', action: 'update', target_id: 'T-2', data: { v: 2 } },
   ];
-  const freshItems: PlanItem<{ v: number }>[] = [{ key: 'A', action: 'create', data: { v: 99 } }];
+  const plan = (inputs = 'in-1', target = 'tg-1', tool = 'tool_a') => makePlan(tool, items, inputs, target);
 
-  function storePlan(planId: string, tool = 'tool_a') {
-    useLedger().plans.save({ plan_id: planId, tool, run_id: 'r-dry', fingerprint: 'fp', summary: countActions(storedItems), items: storedItems });
-  }
-
-  it('without a requested plan applies the freshly computed items', () => {
-    expect(choosePlanToApply(useLedger(), 'tool_a', undefined, { planId: 'p-now', items: freshItems })).toBe(freshItems);
+  it('gives the same id to the same tool, inputs and target, and another id when any differs', () => {
+    expect(plan().planId).toBe(plan().planId);
+    expect(plan('in-2').planId).not.toBe(plan().planId);
+    expect(plan('in-1', 'tg-2').planId).not.toBe(plan().planId);
+    expect(plan('in-1', 'tg-1', 'tool_b').planId).not.toBe(plan().planId);
+    expect(makePlan('tool_a', items, 'in-1', 'tg-1', 'csv').planId).not.toBe(plan().planId);
   });
 
-  it('applies exactly the stored plan when its id matches the current inputs and target', () => {
-    storePlan('p-1');
-    const items = choosePlanToApply(useLedger(), 'tool_a', 'p-1', { planId: 'p-1', items: freshItems });
-    expect(items.map((item) => [item.key, item.action, item.data.v])).toEqual([
-      ['A', 'create', 1],
-      ['B', 'update', 2],
-    ]);
+  it('records a plan once, keeping the run that first computed it', () => {
+    recordPlan(useLedger(), plan(), 'r-dry');
+    recordPlan(useLedger(), plan(), 'r-apply');
+    const stored = useLedger().plans.get(plan().planId)!;
+    expect(stored).toMatchObject({ tool: 'tool_a', run_id: 'r-dry', fingerprint: 'tg-1', inputs_hash: 'in-1', item_count: 2 });
+    expect(useLedger().plans.items(plan().planId).map((i) => i.key)).toEqual(['A', 'B']);
+  });
+
+  it('without a requested plan applies the fresh items', () => {
+    expect(itemsToApply(useLedger(), plan(), undefined, false)).toBe(plan().items);
+  });
+
+  it('applies the fresh items when the requested plan is the current one', () => {
+    recordPlan(useLedger(), plan(), 'r-dry');
+    expect(itemsToApply(useLedger(), plan(), plan().planId, false)).toEqual(items);
   });
 
   it('refuses a stale plan with StalePlanError naming both plans', () => {
-    storePlan('p-old');
+    const old = plan('in-old');
+    recordPlan(useLedger(), old, 'r-dry');
     let caught: unknown;
     try {
-      choosePlanToApply(useLedger(), 'tool_a', 'p-old', { planId: 'p-new', items: freshItems });
+      itemsToApply(useLedger(), plan(), old.planId, false);
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(StalePlanError);
-    expect((caught as StalePlanError).message).toMatch(/p-old is stale.*p-new/);
-    expect((caught as StalePlanError).details).toEqual({ requested: 'p-old', current: 'p-new' });
+    expect((caught as StalePlanError).message).toMatch(new RegExp(`${old.planId} is stale.*${plan().planId}`));
   });
 
-  it('refuses an unknown plan id that differs from the current one as stale', () => {
-    expect(() => choosePlanToApply(useLedger(), 'tool_a', 'p-unknown', { planId: 'p-now', items: freshItems })).toThrow(StalePlanError);
-    expect(() => choosePlanToApply(useLedger(), 'tool_a', 'p-unknown', { planId: 'p-now', items: freshItems })).toThrow(/unknown to this server/);
+  it('refuses an unknown plan id that differs from the current one', () => {
+    expect(() => itemsToApply(useLedger(), plan(), 'feedfacefeedfacefeedfacefeedface', false)).toThrow(/unknown to this server/);
   });
 
-  it('accepts an unknown plan id equal to the current one and applies the fresh items', () => {
-    expect(choosePlanToApply(useLedger(), 'tool_a', 'p-now', { planId: 'p-now', items: freshItems })).toBe(freshItems);
+  it('refuses the plan of another tool with ValidationError', () => {
+    const other = plan('in-1', 'tg-1', 'tool_b');
+    recordPlan(useLedger(), other, 'r-dry');
+    expect(() => itemsToApply(useLedger(), plan(), other.planId, false)).toThrow(ValidationError);
   });
 
-  it('refuses the plan of another tool with ValidationError, even when its id matches', () => {
-    storePlan('p-1', 'tool_b');
-    expect(() => choosePlanToApply(useLedger(), 'tool_a', 'p-1', { planId: 'p-1', items: freshItems })).toThrow(ValidationError);
-    expect(() => choosePlanToApply(useLedger(), 'tool_a', 'p-1', { planId: 'p-2', items: freshItems })).toThrow(/belongs to tool_b/);
+  it('on resume accepts a changed target but not changed inputs', () => {
+    const approved = plan();
+    recordPlan(useLedger(), approved, 'r-dry');
+    const afterOwnWrites = plan('in-1', 'tg-after-writes');
+    expect(itemsToApply(useLedger(), afterOwnWrites, approved.planId, true)).toBe(afterOwnWrites.items);
+    expect(() => itemsToApply(useLedger(), plan('in-grown', 'tg-after-writes'), approved.planId, true)).toThrow(StalePlanError);
   });
 });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../../../src/config/env.js';
-import { BusyError, CancelledError, NotFoundError, TransientError, ValidationError, throwIfCancelled } from '../../../src/engine/errors.js';
+import { BusyError, CancelledError, NotFoundError, StalePlanError, TransientError, ValidationError, throwIfCancelled } from '../../../src/engine/errors.js';
 import { Ledger } from '../../../src/engine/ledger/ledger.js';
 import type { RunContext } from '../../../src/engine/run-context.js';
 import { newRunId, RunManager, type RunDefinition, type RunOutcome } from '../../../src/engine/runs.js';
@@ -407,6 +407,22 @@ describe('RunManager.recoverOrphans', () => {
     expect(manager.get('r-remote-stale').status).toBe('interrupted');
   });
 
+  it('marks a run interrupted when it is looked at after its process died, without a restart', () => {
+    orphan('r-died', deadPid());
+    expect(manager.get('r-died').status).toBe('interrupted');
+    expect(manager.get('r-died').error?.action).toMatch(/resume_run/);
+  });
+
+  it('treats a stale heartbeat on this host as a dead holder (its pid may have been reused)', () => {
+    orphan('r-reused', process.ppid);
+    ledger.db
+      .prepare('INSERT INTO locks (job, run_id, owner_pid, owner_host, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run('some_job', 'r-reused', process.ppid, os.hostname(), '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z');
+    expect(manager.recoverOrphans()).toBe(1);
+    expect(manager.get('r-reused').status).toBe('interrupted');
+    expect(ledger.locks.forRun('r-reused')).toEqual([]);
+  });
+
   it('does not touch finished runs', async () => {
     const record = await finished(succeed());
     expect(manager.recoverOrphans()).toBe(0);
@@ -420,5 +436,33 @@ describe('newRunId', () => {
     expect(early).toMatch(/^r-20261123-101112-[0-9a-f]{6}$/);
     expect(newRunId(new Date('2026-11-23T10:11:13Z')) > early).toBe(true);
     expect(newRunId(new Date('2026-11-23T10:11:12Z'))).not.toBe(early);
+  });
+});
+
+describe('RunManager.resume guards', () => {
+  it('refuses to resume a run that is still active in this process', async () => {
+    const gate = deferred();
+    const active = manager.start(definition(untilReleased(gate.promise)));
+    expect(() => manager.resume(active.runId)).toThrow(/still finishing in this server/);
+    gate.resolve();
+    await manager.wait(active.runId, 5000);
+  });
+
+  it('refuses to resume a run that stopped on a stale plan', async () => {
+    const record = await finished(async () => {
+      throw new StalePlanError('Plan p-1 is stale.');
+    });
+    expect(record.status).toBe('failed');
+    manager.registerFactory('test_tool', () => definition(succeed()));
+    expect(() => manager.resume(record.run_id)).toThrow(/plan was stale/);
+  });
+
+  it('lets only one of two resumes of the same run through', async () => {
+    const record = await finished(async () => {
+      throw new TransientError('target down');
+    });
+    manager.registerFactory('test_tool', () => definition(succeed()));
+    expect(ledger.runs.reopen(record.run_id, { pid: 1, host: 'elsewhere' })).toBe(true);
+    expect(ledger.runs.reopen(record.run_id, { pid: 2, host: 'elsewhere' })).toBe(false);
   });
 });
