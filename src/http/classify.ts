@@ -13,7 +13,7 @@ const TABLE: ReadonlyMap<number, ResponseAction> = new Map<number, ResponseActio
   [403, 'stop_run'], // the key lacks a permission: no record can succeed
   [408, 'retry'], // the server gave up waiting for the request: it was not processed
   [429, 'rate_limited'], // throttled: not processed, safe to repeat after the reset time
-  [501, 'fail_record'], // not implemented: repeating cannot help
+  [501, 'fail_record'], // 501: the server lacks the feature, so repeating cannot help
 ]);
 
 /**

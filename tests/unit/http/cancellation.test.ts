@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../src/engine/errors.js';
 import { fastClient } from './helpers/client.js';
-import { startLocalServer, type LocalServer, type Script } from './helpers/local-server.js';
+import { useLocalServer } from './helpers/local-server.js';
 
-let server: LocalServer | undefined;
-async function serve(script: Script): Promise<LocalServer> {
-  server = await startLocalServer(script);
-  return server;
-}
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = useLocalServer();
 
 function abortAfter(ms: number): AbortSignal {
   const controller = new AbortController();

@@ -3,21 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { clearSecrets } from '../../../src/logging/redact.js';
 import type { Logger } from '../../../src/logging/logger.js';
 import { fastClient } from './helpers/client.js';
-import { refusedUrl, startLocalServer, type LocalServer, type Script } from './helpers/local-server.js';
+import { refusedUrl, useLocalServer } from './helpers/local-server.js';
 
 const API_KEY = 'sk-live-7f3a9c1e5b';
 const OP_KEY = 'op-key-0d9e8f7a6b5c';
 
-let server: LocalServer | undefined;
-async function serve(script: Script): Promise<LocalServer> {
-  server = await startLocalServer(script);
-  return server;
-}
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  clearSecrets();
-});
+const serve = useLocalServer();
+afterEach(() => clearSecrets());
 
 /** Every way an error can be shown: message, stack, cause chain, JSON and util.inspect. */
 function everyForm(error: unknown): string {

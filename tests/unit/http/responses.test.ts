@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthError, TerminalError } from '../../../src/engine/errors.js';
 import { DEFAULT_USER_AGENT, HttpAuthError, HttpStatusError, NonJsonResponseError } from '../../../src/http/index.js';
 import { fastClient } from './helpers/client.js';
-import { startLocalServer, type LocalServer, type Script } from './helpers/local-server.js';
+import { useLocalServer } from './helpers/local-server.js';
 
-let server: LocalServer | undefined;
-async function serve(script: Script): Promise<LocalServer> {
-  server = await startLocalServer(script);
-  return server;
-}
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = useLocalServer();
 
 const LOGIN_PAGE = '<!DOCTYPE html><html><head><title>INNERGY - Sign in</title></head><body><form>…</form></body></html>';
 

@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpStatusError, NetworkError } from '../../../src/http/index.js';
 import { fastClient } from './helpers/client.js';
-import { gap, refusedUrl, startLocalServer, type LocalServer, type Script } from './helpers/local-server.js';
+import { gap, refusedUrl, startLocalServer, useLocalServer } from './helpers/local-server.js';
 
-let server: LocalServer | undefined;
-async function serve(script: Script): Promise<LocalServer> {
-  server = await startLocalServer(script);
-  return server;
-}
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = useLocalServer();
 
 const ok = { body: { ok: true } };
 

@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../../src/logging/logger.js';
 import { fastClient } from './helpers/client.js';
-import { startLocalServer, type LocalServer, type Script } from './helpers/local-server.js';
+import { useLocalServer } from './helpers/local-server.js';
 
-let server: LocalServer | undefined;
-async function serve(script: Script): Promise<LocalServer> {
-  server = await startLocalServer(script);
-  return server;
-}
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const serve = useLocalServer();
 
 describe('stats and logging', () => {
   it('counts every attempt sent, by method, with retries, 429s and failures', async () => {

@@ -2,6 +2,7 @@
  * A real HTTP server on 127.0.0.1 (port 0) answering scripted responses, one per request in
  * order, for the HTTP client tests: status, headers, body, delay, or a destroyed socket.
  */
+import { afterEach } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -110,4 +111,20 @@ export async function refusedUrl(): Promise<string> {
 /** Milliseconds between two received requests. */
 export function gap(requests: ReceivedRequest[], from: number, to: number): number {
   return requests[to]!.at - requests[from]!.at;
+}
+
+/**
+ * `serve(script)` starting a local server for the calling test, closed after each test
+ * (registers an afterEach): `const serve = useLocalServer();`.
+ */
+export function useLocalServer(): (script: Script) => Promise<LocalServer> {
+  let server: LocalServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  return async (script) => {
+    server = await startLocalServer(script);
+    return server;
+  };
 }
