@@ -119,19 +119,20 @@ export async function runProjectImport(input: ProjectImportInput, ctx: RunContex
   const items = itemsToApply(ctx.ledger, plan, input.planId, ctx.resume);
   const target = projectTarget(client);
   let report: ApplyReport;
-  let updatedFile: boolean;
+  let ids = new Map<string, string>();
+  let updatedFile = false;
   try {
     report = await applyWrites<ProjectPayload>({ ctx, target, items: items.map(toApplyItem), phase: 'writing INNERGY projects' });
   } finally {
     // Even when the run stops (auth error, open circuit, cancel), the ids of the projects already
     // created go into the canonical file.
-    updatedFile = await writeInnergyIds(input.canonicalFile, knownIds(items, ctx.ledger.intents.latestForRun(ctx.runId, target.system, target.kind))).catch((error: unknown) => {
+    ids = knownIds(items, ctx.ledger.intents.latestForRun(ctx.runId, target.system, target.kind));
+    updatedFile = await writeInnergyIds(input.canonicalFile, ids).catch((error: unknown) => {
       ctx.logger.error(`Could not write innergy_id values back into ${input.canonicalFile}: ${(error as Error).message}`);
       return false;
     });
   }
   const tally = tallyIntents(report.intents);
-  const ids = knownIds(items, report.intents);
 
   const counts = countActions(items.filter((item) => !tally.doneKeys.has(item.key)));
   const result: ProjectImportResult = {
