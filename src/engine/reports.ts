@@ -4,7 +4,7 @@
  * an agent's context; this module also offers a generic Markdown rendering of such results.
  */
 import path from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
+import { writeFileAtomic, writeJsonAtomic } from '../outputs/atomic-write.js';
 import type { RunRecord } from './ledger/run-store.js';
 import { redact, redactValue } from '../logging/redact.js';
 

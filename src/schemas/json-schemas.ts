@@ -8,7 +8,7 @@ import {
   CanonicalMaterialsFileSchema,
   CanonicalProjectSchema,
   CanonicalProjectsFileSchema,
-} from '../pipelines/ppak/canonical-schema.js';
+} from '../sources/canonical/schema.js';
 
 const SCHEMAS: Record<string, { title: string; schema: z.ZodType }> = {
   'canonical-project.schema.json': { title: 'Canonical project', schema: CanonicalProjectSchema },

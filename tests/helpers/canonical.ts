@@ -1,7 +1,7 @@
 /** Builds valid canonical projects files of any size for import tests and benchmarks. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CanonicalProject } from '../../src/pipelines/ppak/canonical-schema.js';
+import type { CanonicalProject } from '../../src/sources/canonical/schema.js';
 
 const STATUSES = ['Active', 'On Hold', 'Completed'];
 const PHASES = ['Design', 'Engineering', 'Production', 'Installation'];

@@ -4,14 +4,14 @@
  * Writes `health_check_<date>.md` next to the canonical outputs.
  */
 import path from 'node:path';
-import { writeFileAtomic } from '../../engine/atomic-write.js';
+import { writeFileAtomic } from '../../outputs/atomic-write.js';
 import type { RunContext } from '../../engine/run-context.js';
 import type { RunOutcome } from '../../engine/runs.js';
 import { InnergyClient } from '../../targets/innergy/client.js';
 import type { InnergyMaterial, InnergyProject } from '../../targets/innergy/fields.js';
-import type { CanonicalProject } from '../ppak/canonical-schema.js';
-import { readCanonicalProjects } from '../innergy/canonical-projects.js';
-import { indexByExternalKey } from '../innergy/innergy-targets.js';
+import type { CanonicalProject } from '../../sources/canonical/schema.js';
+import { readCanonicalProjects } from '../../sources/canonical/projects-file.js';
+import { indexByExternalKey } from '../../targets/innergy/target.js';
 
 export const HEALTH_CHECK_TOOL = 'migration_health_check';
 const SAMPLE_SIZE = 10;

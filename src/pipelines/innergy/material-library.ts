@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { throwIfCancelled, ValidationError } from '../../engine/errors.js';
 import { readCsv, type CsvColumnSpec } from '../../sources/csv/index.js';
-import { INVALID, parseBoolean, parseMoney } from '../ppak/parse-values.js';
+import { INVALID, parseBoolean, parseMoney } from '../../transform/parse-values.js';
 
 export interface LibraryMaterial {
   sku: string;

@@ -8,7 +8,8 @@
  */
 import path from 'node:path';
 import { applyWrites, tallyIntents, type ApplyItem } from '../../engine/apply.js';
-import { writeFileAtomic } from '../../engine/atomic-write.js';
+import { writeFileAtomic } from '../../outputs/atomic-write.js';
+import { csvDocument } from '../../outputs/csv-writer.js';
 import { contentHash } from '../../engine/canonical-hash.js';
 import type { PlanItem } from '../../engine/ledger/plan-store.js';
 import { countActions, fingerprint, itemsToApply, makePlan, recordPlan } from '../../engine/plan.js';
@@ -16,7 +17,7 @@ import type { RunContext } from '../../engine/run-context.js';
 import type { RunOutcome } from '../../engine/runs.js';
 import { InnergyClient } from '../../targets/innergy/client.js';
 import { changedFields, DEFAULT_CURRENCY, MATERIAL_COMPARED_FIELDS, money, type InnergyMaterial, type MaterialPayload } from '../../targets/innergy/fields.js';
-import { indexByExternalKey, materialTarget } from './innergy-targets.js';
+import { indexByExternalKey, materialTarget } from '../../targets/innergy/target.js';
 import { readMaterialLibrary, type LibraryMaterial } from './material-library.js';
 import { apiStats, boundedWarnings, samplePlan, type ApiStats } from './results.js';
 
@@ -189,16 +190,11 @@ function toApplyItem(item: PlanItem<MaterialPlanData>): ApplyItem<MaterialPayloa
 
 /** The import-ready CSV of every material that needs a change. */
 function importCsv(items: readonly PlanItem<MaterialPlanData>[]): string {
-  const cell = (value: unknown) => {
-    const text = value === null || value === undefined ? '' : String(value);
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
   const rows = items
     .filter((item) => item.action !== 'unchanged')
-    .map(({ action, data: { payload: p } }) =>
-      [p.Sku, p.Name, p.Category, p.Unit, p.UnitCost?.Value ?? '', p.UnitCost ? DEFAULT_CURRENCY : '', p.Active ? 'true' : 'false', p.ExternalIdentifier, ACTION_KEYS[action as keyof typeof ACTION_KEYS] ?? action]
-        .map(cell)
-        .join(','),
-    );
-  return `${['Sku', 'Name', 'Category', 'Unit', 'UnitCost', 'CurrencyCode', 'Active', 'ExternalIdentifier', 'Action'].join(',')}\r\n${rows.map((row) => `${row}\r\n`).join('')}`;
+    .map(({ action, data: { payload: p } }) => [
+      p.Sku, p.Name, p.Category, p.Unit, p.UnitCost?.Value ?? '', p.UnitCost ? DEFAULT_CURRENCY : '', p.Active ? 'true' : 'false', p.ExternalIdentifier,
+      ACTION_KEYS[action as keyof typeof ACTION_KEYS] ?? action,
+    ]);
+  return csvDocument(['Sku', 'Name', 'Category', 'Unit', 'UnitCost', 'CurrencyCode', 'Active', 'ExternalIdentifier', 'Action'], rows, '\r\n');
 }

@@ -15,9 +15,9 @@ import type { RunContext } from '../../engine/run-context.js';
 import type { RunOutcome } from '../../engine/runs.js';
 import { InnergyClient } from '../../targets/innergy/client.js';
 import { changedFields, money, PROJECT_COMPARED_FIELDS, type InnergyProject, type ProjectPayload } from '../../targets/innergy/fields.js';
-import type { CanonicalProject } from '../ppak/canonical-schema.js';
-import { readCanonicalProjects, writeInnergyIds } from './canonical-projects.js';
-import { indexByExternalKey, projectTarget } from './innergy-targets.js';
+import type { CanonicalProject } from '../../sources/canonical/schema.js';
+import { readCanonicalProjects, writeInnergyIds } from '../../sources/canonical/projects-file.js';
+import { indexByExternalKey, projectTarget } from '../../targets/innergy/target.js';
 import { apiStats, boundedWarnings, samplePlan, type ApiStats } from './results.js';
 
 export const PROJECT_IMPORT_TOOL = 'run_innergy_project_import';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PathSandbox } from '../../config/sandbox.js';
 import { ValidationError } from '../../engine/errors.js';
-import { parseDate } from './parse-values.js';
+import { parseDate } from '../../transform/parse-values.js';
 
 /** The three PPak export entities, in the order the ETL reads them. */
 export const PPAK_ENTITIES = ['projects', 'materials', 'work_orders'] as const;

@@ -8,10 +8,10 @@ import path from 'node:path';
 import type { RunContext } from '../../engine/run-context.js';
 import { throwIfCancelled } from '../../engine/errors.js';
 import { CsvReader, type CsvColumnSpec, type CsvHeaderInfo, type CsvRecordRow } from '../../sources/csv/index.js';
-import type { CanonicalWorkOrder } from './canonical-schema.js';
-import type { OutputFile } from './canonical-writer.js';
+import type { CanonicalWorkOrder } from '../../sources/canonical/schema.js';
+import type { OutputFile } from '../../outputs/output-file.js';
 import type { PpakEntity } from './discover.js';
-import type { RejectsWriter } from './rejects.js';
+import type { RejectsWriter } from '../../outputs/rejects-file.js';
 import type { EntityCounts, ProjectCounts } from './result.js';
 import type { TransformContext } from './transform.js';
 
@@ -53,7 +53,7 @@ export function emptyCounts(): EtlRun['counts'] {
 /** Sends a record to the rejects file and counts it. */
 export function reject(run: EtlRun, entity: PpakEntity, file: string, line: number, reason: string, raw: string): void {
   run.counts[entity].rejected++;
-  run.rejects.add({ entity, file, line, reason }, raw);
+  run.rejects.add({ entity, file, line, reason, raw });
 }
 
 /** What a read pass over one file found. */

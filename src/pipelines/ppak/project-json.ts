@@ -7,7 +7,7 @@
  * characters, quotes, backslashes, non-ASCII) goes through JSON.stringify, so escaping is never
  * re-implemented here.
  */
-import type { CanonicalProject } from './canonical-schema.js';
+import type { CanonicalProject } from '../../sources/canonical/schema.js';
 
 const QUOTE = 34;
 const BACKSLASH = 92;

@@ -2,10 +2,10 @@
  * ETL step: read `materials_<date>.csv`, write `canonical_materials_<date>.json` (streamed) and
  * remember the SKUs, so project materials can be told apart from unknown SKUs.
  */
-import { CanonicalMaterialSchema, type CanonicalMaterial } from './canonical-schema.js';
-import type { CanonicalJsonWriter } from './canonical-writer.js';
+import { CanonicalMaterialSchema, type CanonicalMaterial } from '../../sources/canonical/schema.js';
+import type { CanonicalJsonWriter } from './canonical-json-writer.js';
 import type { PpakColumns } from './columns.js';
-import { DuplicateIndex } from './dedupe.js';
+import { DuplicateIndex } from '../../transform/duplicate-index.js';
 import { forEachRecord, reject, type EtlRun } from './etl-run.js';
 import { canonicalSku, materialRejectReason, transformMaterial } from './transform.js';
 

@@ -3,9 +3,9 @@
  * projects are streamed, so each project gets its work orders as it is written), and, once the
  * projects are done, reject the work orders no written or filtered project took.
  */
-import { CanonicalWorkOrderSchema } from './canonical-schema.js';
+import { CanonicalWorkOrderSchema } from '../../sources/canonical/schema.js';
 import type { PpakColumns } from './columns.js';
-import { DuplicateIndex } from './dedupe.js';
+import { DuplicateIndex } from '../../transform/duplicate-index.js';
 import { forEachRecord, reject, type EtlRun } from './etl-run.js';
 import { transformWorkOrder, workOrderRejectReason } from './transform.js';
 

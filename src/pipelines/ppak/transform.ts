@@ -6,11 +6,11 @@
  * when there is one), unreadable dates and amounts become null with a per-row warning (the seed
  * runbook's rule: log it, use null, keep the project).
  */
-import type { CanonicalMaterial, CanonicalProject, CanonicalWorkOrder } from './canonical-schema.js';
+import type { CanonicalMaterial, CanonicalProject, CanonicalWorkOrder } from '../../sources/canonical/schema.js';
 import type { MaterialField, ProjectField, WorkOrderField } from './columns.js';
 import { normalizeMappingKey, type PpakMappings, type ValueMapping } from './mappings.js';
-import { INVALID, parseBoolean, parseDate, parseMoney, parseNumber, type Parsed } from './parse-values.js';
-import { UnmappedCounter, type Warnings } from './warnings.js';
+import { INVALID, parseBoolean, parseDate, parseMoney, parseNumber, type Parsed } from '../../transform/parse-values.js';
+import { UnmappedCounter, type Warnings } from '../../transform/warnings.js';
 
 /** SKUs present in the materials export (as exported and as mapped), matched exactly or case-insensitively. */
 export class MaterialCatalog {

@@ -5,10 +5,10 @@
  * validate with zod (CanonicalProjectSchema, prebuilt: about 1.5 µs a row), write.
  */
 import { ValidationError } from '../../engine/errors.js';
-import { CanonicalProjectSchema, type CanonicalProject } from './canonical-schema.js';
-import type { CanonicalJsonWriter } from './canonical-writer.js';
+import { CanonicalProjectSchema, type CanonicalProject } from '../../sources/canonical/schema.js';
+import type { CanonicalJsonWriter } from './canonical-json-writer.js';
 import type { PpakColumns } from './columns.js';
-import { DuplicateIndex } from './dedupe.js';
+import { DuplicateIndex } from '../../transform/duplicate-index.js';
 import { forEachRecord, reject, type EtlRun } from './etl-run.js';
 import { parseDateCached, projectRejectReason, transformProject } from './transform.js';
 

@@ -6,4 +6,4 @@ export { CsvReader, readCsv } from './reader.js';
 export type { CsvRow, CsvRecordRow, CsvErrorRow, CsvReaderOptions } from './reader.js';
 export { buildAliasIndex, matchHeader, normalizeHeaderName } from './header.js';
 export type { CsvColumnSpec, CsvHeaderInfo, MatchHeaderOptions } from './header.js';
-export { formatCsvRow, formatCsvValue, truncate } from './text.js';
+export { formatCsvRow, truncate } from './text.js';

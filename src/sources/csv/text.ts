@@ -2,6 +2,7 @@
  * Small text helpers for the CSV reader: blank-row detection (per row, no allocation when the row
  * is not blank), CSV re-serialisation of a row (for rejects) and truncation for messages.
  */
+import { csvLine } from '../../outputs/csv-writer.js';
 
 /** True when every cell is empty or whitespace (a blank line, or a row of bare commas). */
 export function isBlankRecord(cells: readonly string[]): boolean {
@@ -16,16 +17,9 @@ export function truncate(text: string, max = 2000): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
 
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
-
-/** One CSV value, quoted when needed (commas, quotes, line breaks, edge spaces). */
-export function formatCsvValue(value: string): string {
-  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
-/** A row of values as one CSV line (no line end). */
+/** A row of values as one CSV line (no line end), quoted by the one CSV writer's rule; used to show a source row verbatim. */
 export function formatCsvRow(cells: readonly string[]): string {
-  return cells.map(formatCsvValue).join(',');
+  return csvLine(cells, { neutralise: false });
 }
 
 /**

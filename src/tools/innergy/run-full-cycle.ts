@@ -1,7 +1,7 @@
 /** run_full_cycle: ETL → material sync → project import → health check, as one run. */
 import { z } from 'zod';
 import type { RunDefinition } from '../../engine/runs.js';
-import { FULL_CYCLE_TOOL, runFullCycle } from '../../pipelines/innergy/full-cycle.js';
+import { FULL_CYCLE_TOOL, runFullCycle } from '../../runbooks/full-cycle.js';
 import { MATERIAL_SYNC_TOOL } from '../../pipelines/innergy/material-sync.js';
 import { PROJECT_IMPORT_TOOL } from '../../pipelines/innergy/project-import.js';
 import { parseDateRange } from '../../pipelines/ppak/etl.js';

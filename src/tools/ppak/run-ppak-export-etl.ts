@@ -4,7 +4,7 @@ import type { AppDeps } from '../../app.js';
 import type { RunDefinition } from '../../engine/runs.js';
 import { parseDateRange, runPpakEtl } from '../../pipelines/ppak/etl.js';
 import { PpakEtlResultSchema } from '../../pipelines/ppak/result.js';
-import { knownProjectIds } from '../../pipelines/innergy/innergy-targets.js';
+import { knownProjectIds } from '../../targets/innergy/target.js';
 import { recheckStoredPaths, resolveDataPath, resolveMappingDir } from '../paths.js';
 import { runOutputShape, startRun, waitSecondsArg } from '../run-tool.js';
 import { defineTool } from '../tool-definition.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CancelledError, OutsideDataRootError, ValidationError } from '../../../../src/engine/errors.js';
 import { ProgressTracker } from '../../../../src/engine/progress.js';
-import { CanonicalProjectsFileSchema, type CanonicalProject } from '../../../../src/pipelines/ppak/canonical-schema.js';
+import { CanonicalProjectsFileSchema, type CanonicalProject } from '../../../../src/sources/canonical/schema.js';
 import { runPpakEtl, type PpakEtlInput } from '../../../../src/pipelines/ppak/etl.js';
 import {
   csv,

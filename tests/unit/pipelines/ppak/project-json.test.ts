@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CanonicalProject } from '../../../../src/pipelines/ppak/canonical-schema.js';
+import type { CanonicalProject } from '../../../../src/sources/canonical/schema.js';
 import { encodeProject, JsonBytes } from '../../../../src/pipelines/ppak/project-json.js';
 
 function encode(project: CanonicalProject): string {

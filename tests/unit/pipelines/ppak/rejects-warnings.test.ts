@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OutputFile } from '../../../../src/pipelines/ppak/canonical-writer.js';
-import { csvField, REJECTS_HEADER, RejectsWriter } from '../../../../src/pipelines/ppak/rejects.js';
-import { UnmappedCounter, Warnings } from '../../../../src/pipelines/ppak/warnings.js';
+import { OutputFile } from '../../../../src/outputs/output-file.js';
+import { csvLine } from '../../../../src/outputs/csv-writer.js';
+import { RejectsWriter } from '../../../../src/outputs/rejects-file.js';
+import { UnmappedCounter, Warnings } from '../../../../src/transform/warnings.js';
 import { readRejects, workspace, type Workspace } from './helpers.js';
 
 let ws: Workspace;
@@ -16,8 +17,8 @@ describe('RejectsWriter', () => {
   it('writes entity,file,line,reason,raw rows, counts per entity and keeps the first 20 as samples', async () => {
     const out = await OutputFile.create(path.join(ws.outputDir, 'rejects_2024-01-15.csv'));
     const rejects = new RejectsWriter(out);
-    for (let i = 0; i < 25; i++) rejects.add({ entity: 'projects', file: 'p.csv', line: i + 2, reason: 'missing Job Number' }, `,Name ${i},"a, b"`);
-    rejects.add({ entity: 'work_orders', file: 'w.csv', line: 3, reason: 'job number J-9 is not in p.csv' }, 'WO-1,J-9');
+    for (let i = 0; i < 25; i++) rejects.add({ entity: 'projects', file: 'p.csv', line: i + 2, reason: 'missing Job Number', raw: `,Name ${i},"a, b"` });
+    rejects.add({ entity: 'work_orders', file: 'w.csv', line: 3, reason: 'job number J-9 is not in p.csv', raw: 'WO-1,J-9' });
     await out.commit();
     const rows = readRejects(out.file);
     expect(rows[0]).toEqual(['entity', 'file', 'line', 'reason', 'raw']);
@@ -32,12 +33,13 @@ describe('RejectsWriter', () => {
     const out = await OutputFile.create(path.join(ws.outputDir, 'rejects.csv'));
     new RejectsWriter(out);
     await out.commit();
-    expect(fs.readFileSync(out.file, 'utf8')).toBe(REJECTS_HEADER);
+    expect(fs.readFileSync(out.file, 'utf8')).toBe('entity,file,line,reason,raw\n');
   });
 
   it('quotes fields only when needed', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField('a "b", c')).toBe('"a ""b"", c"');
+    expect(csvLine(['plain'])).toBe('plain');
+    expect(csvLine(['a "b", c'])).toBe('"a ""b"", c"');
+    expect(csvLine([' edge '])).toBe('" edge "');
   });
 });
 

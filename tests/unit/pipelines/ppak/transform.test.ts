@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../src/config/env.js';
-import { CanonicalMaterialSchema, CanonicalProjectSchema } from '../../../../src/pipelines/ppak/canonical-schema.js';
+import { CanonicalMaterialSchema, CanonicalProjectSchema } from '../../../../src/sources/canonical/schema.js';
 import type { MaterialField, ProjectField } from '../../../../src/pipelines/ppak/columns.js';
 import { loadMappings, ValueMapping, type PpakMappings } from '../../../../src/pipelines/ppak/mappings.js';
 import {
@@ -13,7 +13,7 @@ import {
   workOrderRejectReason,
   type TransformContext,
 } from '../../../../src/pipelines/ppak/transform.js';
-import { Warnings } from '../../../../src/pipelines/ppak/warnings.js';
+import { Warnings } from '../../../../src/transform/warnings.js';
 import { CONFIG_DIR, MAPPING_DIR } from './helpers.js';
 
 let mappings: PpakMappings;

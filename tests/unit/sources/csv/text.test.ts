@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatCsvRow, formatCsvValue, truncate } from '../../../../src/sources/csv/index.js';
+import { formatCsvRow, truncate } from '../../../../src/sources/csv/index.js';
 import { isBlankRecord, unwrapSpacedQuotes } from '../../../../src/sources/csv/text.js';
 
-describe('formatCsvValue / formatCsvRow', () => {
-  it('quotes values with commas, quotes, line breaks or edge spaces and doubles inner quotes', () => {
-    expect(formatCsvValue('plain')).toBe('plain');
-    expect(formatCsvValue('a,b')).toBe('"a,b"');
-    expect(formatCsvValue('12" drawer')).toBe('"12"" drawer"');
-    expect(formatCsvValue('two\nlines')).toBe('"two\nlines"');
-    expect(formatCsvValue(' padded')).toBe('" padded"');
+describe('formatCsvRow', () => {
+  it('re-serialises a source row verbatim, quoting only where needed and leaving formulas as they were', () => {
     expect(formatCsvRow(['J-1', 'Smith, Jane', ''])).toBe('J-1,"Smith, Jane",');
+    expect(formatCsvRow(['=1+1', 'x'])).toBe('=1+1,x');
   });
 });
 

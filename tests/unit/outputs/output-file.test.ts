@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CanonicalProjectsFileSchema, type CanonicalProject } from '../../../../src/pipelines/ppak/canonical-schema.js';
-import { CanonicalJsonWriter, OutputFile } from '../../../../src/pipelines/ppak/canonical-writer.js';
-import { encodeProject } from '../../../../src/pipelines/ppak/project-json.js';
-import { workspace, type Workspace } from './helpers.js';
+import { CanonicalProjectsFileSchema, type CanonicalProject } from '../../../src/sources/canonical/schema.js';
+import { OutputFile } from '../../../src/outputs/output-file.js';
+import { CanonicalJsonWriter } from '../../../src/pipelines/ppak/canonical-json-writer.js';
+import { encodeProject } from '../../../src/pipelines/ppak/project-json.js';
+import { workspace, type Workspace } from '../pipelines/ppak/helpers.js';
 
 let ws: Workspace;
 beforeEach(() => {

@@ -4,9 +4,9 @@
  * file and patches only `innergy_id`, so a file rewritten meanwhile loses nothing.
  */
 import fs from 'node:fs';
-import { writeJsonAtomic } from '../../engine/atomic-write.js';
+import { writeJsonAtomic } from '../../outputs/atomic-write.js';
 import { ValidationError } from '../../engine/errors.js';
-import { CanonicalProjectsFileSchema, type CanonicalProjectsFile } from '../ppak/canonical-schema.js';
+import { CanonicalProjectsFileSchema, type CanonicalProjectsFile } from './schema.js';
 
 /** Reads and validates `canonical_projects_<date>.json`. */
 export async function readCanonicalProjects(file: string): Promise<CanonicalProjectsFile> {

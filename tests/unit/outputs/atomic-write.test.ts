@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { writeFileAtomic, writeJsonAtomic } from '../../../src/engine/atomic-write.js';
-import { makeTempDir } from './helpers/temp.js';
+import { writeFileAtomic, writeJsonAtomic } from '../../../src/outputs/atomic-write.js';
+import { makeTempDir } from '../engine/helpers/temp.js';
 
 let tmp: ReturnType<typeof makeTempDir>;
 beforeEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DuplicateIndex, hash64 } from '../../../../src/pipelines/ppak/dedupe.js';
+import { DuplicateIndex, hash64 } from '../../../src/transform/duplicate-index.js';
 
 describe('DuplicateIndex', () => {
   it('tells new records, exact duplicates and conflicting ones apart', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INVALID, parseBoolean, parseDate, parseMoney, parseNumber } from '../../../../src/pipelines/ppak/parse-values.js';
+import { INVALID, parseBoolean, parseDate, parseMoney, parseNumber } from '../../../src/transform/parse-values.js';
 
 describe('parseDate', () => {
   it('reads ISO dates, with or without a time part', () => {

@@ -5,8 +5,8 @@
  */
 import type { ApplyTarget } from '../../engine/apply.js';
 import type { Ledger } from '../../engine/ledger/ledger.js';
-import type { InnergyClient } from '../../targets/innergy/client.js';
-import type { InnergyMaterial, InnergyProject, MaterialPayload, ProjectPayload } from '../../targets/innergy/fields.js';
+import type { InnergyClient } from './client.js';
+import type { InnergyMaterial, InnergyProject, MaterialPayload, ProjectPayload } from './fields.js';
 
 /** Groups records by external key: ExternalIdentifier first, else the natural key. */
 export function indexByExternalKey<T extends { ExternalIdentifier?: string | null }>(records: readonly T[], naturalKey: (record: T) => string | null | undefined): Map<string, T[]> {

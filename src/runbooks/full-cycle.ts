@@ -5,15 +5,15 @@
  * check is read-only). The cycle stops at a failed step with the reason and the next action.
  * Finished steps are checkpointed, so a resumed cycle continues with the step that stopped.
  */
-import { MigrationError } from '../../engine/errors.js';
-import { renderResultMarkdown } from '../../engine/reports.js';
-import type { RunContext } from '../../engine/run-context.js';
-import type { RunOutcome } from '../../engine/runs.js';
-import { runPpakEtl } from '../ppak/etl.js';
-import { runHealthCheck } from '../health/health-check.js';
-import { knownProjectIds } from './innergy-targets.js';
-import { runMaterialSync } from './material-sync.js';
-import { runProjectImport } from './project-import.js';
+import { MigrationError } from '../engine/errors.js';
+import { renderResultMarkdown } from '../engine/reports.js';
+import type { RunContext } from '../engine/run-context.js';
+import type { RunOutcome } from '../engine/runs.js';
+import { runPpakEtl } from '../pipelines/ppak/etl.js';
+import { runHealthCheck } from '../pipelines/health/health-check.js';
+import { knownProjectIds } from '../targets/innergy/target.js';
+import { runMaterialSync } from '../pipelines/innergy/material-sync.js';
+import { runProjectImport } from '../pipelines/innergy/project-import.js';
 
 export const FULL_CYCLE_TOOL = 'run_full_cycle';
 export const FULL_CYCLE_STEPS = ['etl', 'material_sync', 'project_import', 'health_check'] as const;

@@ -1,0 +1,69 @@
+/**
+ * The WPR batch store: where `wpr_ingest_orders` puts the lines of an order report, and where the
+ * OpenProject apply reads them back (the seed's "Ingest → Compile → Apply", InfluxDB in the middle).
+ * Two implementations: embedded SQLite (default, in the state dir) and InfluxDB 2.x.
+ *
+ * A batch is all lines of one ingest, written atomically: a failed ingest leaves no half batch;
+ * re-ingesting the same `batch_id` replaces it. Lines are read back ordered by order id, then line
+ * item. `orderHashes` gives each order's content hash, so a delta apply can tell which orders
+ * changed since they were last applied without reading the target.
+ */
+import { canonicalJson, sha256 } from '../engine/canonical-hash.js';
+
+/** A cell value as stored: text, number (quantity, price), ISO date text, or null (empty). */
+export type WprValue = string | number | null;
+
+/** One order line of a WPR order report, as stored in a batch. */
+export interface WprLine {
+  /** `<Order ID>-<Line Item>`, unique within a batch. */
+  line_key: string;
+  order_id: string;
+  line_item: string;
+  product: string;
+  /** Every other canonical field of `wpr_columns.json` (dates as `YYYY-MM-DD`, numbers as numbers). */
+  fields: Record<string, WprValue>;
+  /** Where the line came from (not part of its content hash). */
+  source: { file: string; sheet: string; row: number };
+}
+
+/** What is known about a stored batch. */
+export interface BatchSummary {
+  batch_id: string;
+  store: 'sqlite' | 'influxdb';
+  /** The workbook it was ingested from (base name), and the sheet. */
+  file: string | null;
+  sheet: string | null;
+  /** Lines stored. */
+  lines: number;
+  /** Distinct orders. */
+  orders: number;
+  /** ISO time of the ingest. */
+  created_at: string;
+}
+
+/** Where WPR batches live. */
+export interface BatchStore {
+  readonly kind: 'sqlite' | 'influxdb';
+  /** Writes (or replaces) a batch with these lines, all or nothing. */
+  writeBatch(batch: { batch_id: string; file: string | null; sheet: string | null }, lines: AsyncIterable<WprLine> | Iterable<WprLine>, signal?: AbortSignal): Promise<BatchSummary>;
+  /** Every batch, newest first. */
+  listBatches(): Promise<BatchSummary[]>;
+  /** One batch, or undefined when there is none with that id. */
+  getBatch(batchId: string): Promise<BatchSummary | undefined>;
+  /** The lines of a batch, ordered by order id then line item (streamed). */
+  readBatch(batchId: string, signal?: AbortSignal): AsyncIterable<WprLine>;
+  /** Order id → content hash of the order's lines ({@link orderContentHash}). */
+  orderHashes(batchId: string, signal?: AbortSignal): Promise<Map<string, string>>;
+  close(): Promise<void>;
+}
+
+/**
+ * The content hash of one order: SHA-256 of the canonical JSON of its lines sorted by line key,
+ * sources excluded (moving a line to another row or file is not a change). Both stores use it.
+ */
+export function orderContentHash(lines: readonly WprLine[]): string {
+  const content = [...lines]
+    .sort((a, b) => (a.line_key < b.line_key ? -1 : a.line_key > b.line_key ? 1 : 0))
+    .map(({ line_key, order_id, line_item, product, fields }) => ({ line_key, order_id, line_item, product, fields }));
+  return sha256(canonicalJson(content));
+}
