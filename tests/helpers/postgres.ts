@@ -39,6 +39,8 @@ export interface PostgresCluster {
   createDatabase(name: string, template?: string): Promise<void>;
   /** The postmaster's pid. */
   pid: number;
+  /** The cluster's temp directory (data, socket, log). */
+  dir: string;
   /** Stops the server by pid (fast shutdown) and removes its directory. */
   stop(): Promise<void>;
 }
@@ -98,7 +100,13 @@ const HBA = [
 
 /** Starts a watchdog that stops the server and removes `dir` once `ownerPid` has exited. */
 function startWatchdog(ownerPid: number, serverPid: number, dir: string): number | undefined {
-  const script = `while kill -0 ${ownerPid} 2>/dev/null; do sleep 1; done; kill -INT ${serverPid} 2>/dev/null; sleep 3; kill -QUIT ${serverPid} 2>/dev/null; rm -rf '${dir}'`;
+  const script = [
+    `while kill -0 ${ownerPid} 2>/dev/null; do sleep 0.5; done`,
+    `kill -INT ${serverPid} 2>/dev/null`,
+    `i=0; while kill -0 ${serverPid} 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done`,
+    `kill -QUIT ${serverPid} 2>/dev/null`,
+    `rm -rf '${dir}'`,
+  ].join('\n');
   const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
   child.unref();
   return child.pid;
@@ -148,12 +156,18 @@ function readPid(dir: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process runs (a zombie waiting for a slow init to reap it counts as gone). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 
@@ -165,14 +179,14 @@ async function stopByPid(pid: number): Promise<void> {
     ['SIGKILL', 5_000],
   ];
   for (const [signal, waitMs] of signals) {
-    if (!alive(pid)) return;
+    if (!processAlive(pid)) return;
     try {
       process.kill(pid, signal);
     } catch {
       return;
     }
     const deadline = Date.now() + waitMs;
-    while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    while (processAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
@@ -209,6 +223,7 @@ async function clusterAt(dir: string, port: number): Promise<PostgresCluster> {
     port,
     superuser: 'postgres',
     pid,
+    dir,
     url,
     sql,
     connect,
@@ -219,7 +234,7 @@ async function clusterAt(dir: string, port: number): Promise<PostgresCluster> {
       if (stopped) return;
       stopped = true;
       await stopByPid(pid);
-      if (watchdog && alive(watchdog)) process.kill(-watchdog, 'SIGKILL');
+      if (watchdog && processAlive(watchdog)) process.kill(-watchdog, 'SIGKILL');
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
