@@ -99,7 +99,7 @@ const HBA = [
 ].join('\n');
 
 /** Starts a watchdog that stops the server and removes `dir` once `ownerPid` has exited. */
-function startWatchdog(ownerPid: number, serverPid: number, dir: string): number | undefined {
+export function startWatchdog(ownerPid: number, serverPid: number, dir: string): number | undefined {
   const script = [
     `while kill -0 ${ownerPid} 2>/dev/null; do sleep 0.5; done`,
     `kill -INT ${serverPid} 2>/dev/null`,

@@ -1,10 +1,10 @@
 /** The throwaway PostgreSQL cluster of the test harness: it starts, serves, and never outlives its owner. */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { processAlive as alive, startPostgres } from '../../helpers/postgres.js';
-import { REPO_ROOT } from '../../helpers/workspace.js';
+import { processAlive as alive, startPostgres, startWatchdog } from '../../helpers/postgres.js';
 
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 300 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -27,17 +27,14 @@ describe('the test PostgreSQL cluster', () => {
     expect(fs.existsSync(dir)).toBe(false);
   });
 
-  it('is stopped by its watchdog when the process that started it dies without stopping it', async () => {
-    const script = `import { startPostgres } from ${JSON.stringify(path.join(REPO_ROOT, 'tests/helpers/postgres.ts'))};
-      const c = await startPostgres();
-      process.stdout.write(JSON.stringify({ pid: c.pid }) + '\\n');
-      process.exit(0);`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    await new Promise((resolve) => child.on('exit', resolve));
-    const { pid } = JSON.parse(out) as { pid: number };
-    await until(() => !alive(pid), `postmaster ${pid} to stop`);
-    expect(alive(pid)).toBe(false);
+  it('is stopped by its watchdog, and its directory removed, when the process that started it dies', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migration-mcp-pg-watchdog-'));
+    const server = spawn('sleep', ['600'], { stdio: 'ignore' });
+    const owner = spawn('sleep', ['0.2'], { stdio: 'ignore' });
+    const watchdog = startWatchdog(owner.pid!, server.pid!, dir);
+    expect(watchdog).toBeGreaterThan(0);
+    const serverExit = new Promise<NodeJS.Signals | null>((resolve) => server.on('exit', (_code, signal) => resolve(signal)));
+    expect(await serverExit).toBe('SIGINT');
+    await until(() => !fs.existsSync(dir), 'the directory to be removed');
   });
 });
