@@ -21,8 +21,15 @@ import pg from 'pg';
 
 const run = promisify(execFile);
 
-/** Where Debian installs PostgreSQL 15's server binaries (override with PG_BIN_DIR). */
-export const PG_BIN_DIR = process.env.PG_BIN_DIR ?? '/usr/lib/postgresql/15/bin';
+/** PostgreSQL's server binaries: PG_BIN_DIR, else Debian's newest `/usr/lib/postgresql/<major>/bin` (15 here). */
+export const PG_BIN_DIR = process.env.PG_BIN_DIR ?? debianBinDir();
+
+function debianBinDir(): string {
+  const root = '/usr/lib/postgresql';
+  const majors = fs.existsSync(root) ? fs.readdirSync(root).filter((name) => /^\d+$/.test(name) && fs.existsSync(path.join(root, name, 'bin', 'initdb'))) : [];
+  const newest = majors.sort((a, b) => Number(b) - Number(a))[0] ?? '15';
+  return path.join(root, newest, 'bin');
+}
 
 export interface PostgresCluster {
   host: string;
@@ -114,7 +121,7 @@ export function startWatchdog(ownerPid: number, serverPid: number, dir: string):
 
 /** Starts a fresh cluster; rejects (and cleans up) when the binaries are missing or it cannot start. */
 export async function startPostgres(): Promise<PostgresCluster> {
-  if (!postgresAvailable()) throw new Error(`PostgreSQL 15 is not installed (${PG_BIN_DIR}/initdb missing): apt-get install postgresql`);
+  if (!postgresAvailable()) throw new Error(`PostgreSQL is not installed (${PG_BIN_DIR}/initdb missing): apt-get install postgresql, or set PG_BIN_DIR`);
   const dir = makeClusterDir();
   const data = path.join(dir, 'data');
   try {

@@ -33,6 +33,8 @@ export interface SourceRows {
 
 const UUID = /^\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i;
 const NUMBER = /^\d{1,18}$/;
+const ZERO = /^0+$/;
+const LEADING_ZEROS = /^0+(?=\d)/;
 
 /** The key of a row in a database that compares keys exactly or case-insensitively. */
 export function keyOf(sourceIssueId: string, sourceProjectId: string, comparison: 'exact' | 'case-insensitive' = 'exact'): string {
@@ -40,84 +42,105 @@ export function keyOf(sourceIssueId: string, sourceProjectId: string, comparison
   return comparison === 'exact' ? key : key.toLowerCase();
 }
 
-/** Validates and de-duplicates the view's rows against the limits of `dim.issue`'s columns. */
+/** A valid row waiting for de-duplication (by sorting: rows of one key end up side by side). */
+interface Entry {
+  values: DimIssueValues;
+  issueKey: string | null;
+  /** The order key folded to lower case, where the warehouse compares keys case-insensitively. */
+  folded?: string;
+}
+
+/**
+ * Validates and de-duplicates the view's rows against the limits of `dim.issue`'s columns. Rows are
+ * kept in an array and de-duplicated by sorting (no per-row map of keys: 100,000 rows stay small).
+ */
 export class SourceRowCollector {
-  private readonly byKey = new Map<string, { values: DimIssueValues; row: AccSourceRow; conflict: boolean; rows: AccSourceRow[] }>();
+  private entries: Entry[] = [];
   private readonly rejects: SourceReject[] = [];
+  private readonly limits: [keyof DimIssueValues, string, number][];
   private read = 0;
   private duplicates = 0;
 
   constructor(
-    private readonly columns: ReadonlyMap<string, ColumnInfo>,
-    private readonly hasDisplayId: boolean,
+    columns: ReadonlyMap<string, ColumnInfo>,
+    hasDisplayId: boolean,
     private readonly comparison: 'exact' | 'case-insensitive' = 'exact',
-  ) {}
+  ) {
+    const fields: [keyof DimIssueValues, string][] = [
+      ['sourceIssueId', 'source_issue_id'],
+      ['sourceProjectId', 'source_project_id'],
+      ['issueBk', 'issue_bk'],
+      ['title', 'title'],
+      ...(hasDisplayId ? ([['displayId', 'display_id']] as [keyof DimIssueValues, string][]) : []),
+    ];
+    this.limits = fields.flatMap(([field, column]) => {
+      const max = columns.get(column)?.maxLength;
+      return max && max > 0 ? [[field, column, max] as [keyof DimIssueValues, string, number]] : [];
+    });
+  }
 
   /** Adds one row of the view. */
   add(row: AccSourceRow): void {
     this.read++;
-    const problem = this.problemOf(row);
+    const problem = problemOf(row);
     if (problem) {
       this.reject(row, problem);
       return;
     }
     const values = toValues(row);
-    const tooLong = this.tooLong(values);
+    const tooLong = this.limits.length ? this.tooLong(values) : undefined;
     if (tooLong) {
       this.reject(row, tooLong);
       return;
     }
-    const key = keyOf(values.sourceIssueId, values.sourceProjectId, this.comparison);
-    const seen = this.byKey.get(key);
-    if (!seen) {
-      this.byKey.set(key, { values, row, conflict: false, rows: [row] });
-    } else if (!seen.conflict && sameValues(seen.values, values)) {
-      this.duplicates++;
-    } else {
-      seen.conflict = true;
-      seen.rows.push(row);
-    }
+    const entry: Entry = { values, issueKey: row.issueKey };
+    if (this.comparison === 'case-insensitive') entry.folded = foldedOrderKey(values);
+    this.entries.push(entry);
   }
 
-  /** The valid rows in key order, and every reject. */
+  /** The valid rows in key order, one per key, and every reject. */
   finish(): SourceRows {
+    const entries = this.entries;
+    this.entries = [];
+    entries.sort(this.comparison === 'exact' ? (a, b) => compareValues(a.values, b.values) : (a, b) => (a.folded! < b.folded! ? -1 : a.folded! > b.folded! ? 1 : 0));
     const values: DimIssueValues[] = [];
-    for (const entry of this.byKey.values()) {
-      if (!entry.conflict) {
-        values.push(entry.values);
-        continue;
-      }
-      const numbers = [...new Set(entry.rows.map((row) => row.number?.trim()))].join(', ');
-      for (const row of entry.rows) {
-        this.reject(row, `acc_issue_uuid ${row.uuid?.trim()} appears ${entry.rows.length} times in project ${row.projectId?.trim()} with different values (numbers ${numbers}); fix the mapping so each ACC issue has one row`);
-      }
+    for (let start = 0; start < entries.length; ) {
+      let end = start + 1;
+      while (end < entries.length && this.sameKey(entries[start]!, entries[end]!)) end++;
+      this.keep(entries.slice(start, end), values);
+      start = end;
     }
-    values.sort(compareValues);
     return { read: this.read, values, rejects: this.rejects, duplicates: this.duplicates };
   }
 
-  private problemOf(row: AccSourceRow): string | undefined {
-    const uuid = row.uuid?.trim();
-    if (!uuid) return 'acc_issue_uuid is empty';
-    if (!UUID.test(uuid)) return `acc_issue_uuid ${JSON.stringify(uuid)} is not a UUID`;
-    const number = row.number?.trim();
-    if (!number) return 'acc_issue_number is empty (the view should list mapped issues only)';
-    if (!NUMBER.test(number) || BigInt(number) === 0n) return `acc_issue_number ${JSON.stringify(number)} is not a positive whole number`;
-    if (!row.projectId?.trim()) return 'source_project_id is empty';
-    return undefined;
+  /** One key's rows: kept once when they agree, all rejected when they do not. */
+  private keep(group: Entry[], values: DimIssueValues[]): void {
+    const first = group[0]!.values;
+    if (group.every((entry) => sameValues(entry.values, first))) {
+      values.push(first);
+      this.duplicates += group.length - 1;
+      return;
+    }
+    const numbers = [...new Set(group.map((entry) => entry.values.issueBk))].join(', ');
+    for (const { values: v, issueKey } of group) {
+      this.reject(
+        { issueKey, number: v.issueBk, uuid: v.sourceIssueId, projectId: v.sourceProjectId, title: v.title },
+        `acc_issue_uuid ${v.sourceIssueId} appears ${group.length} times in project ${v.sourceProjectId} with different values (numbers ${numbers}); fix the mapping so each ACC issue has one row`,
+      );
+    }
+  }
+
+  private sameKey(a: Entry, b: Entry): boolean {
+    return this.comparison === 'exact' ? compareValues(a.values, b.values) === 0 : a.folded === b.folded;
   }
 
   private tooLong(values: DimIssueValues): string | undefined {
-    const checks: [string, string | null][] = [
-      ['source_issue_id', values.sourceIssueId],
-      ['source_project_id', values.sourceProjectId],
-      ['issue_bk', values.issueBk],
-      ['title', values.title],
-      ...(this.hasDisplayId ? ([['display_id', values.displayId]] as [string, string][]) : []),
-    ];
-    for (const [column, value] of checks) {
-      const max = this.columns.get(column)?.maxLength;
-      if (value !== null && max && max > 0 && [...value].length > max) return `${column} is ${[...value].length} characters long; dim.issue.${column} holds at most ${max}`;
+    for (const [field, column, max] of this.limits) {
+      const value = values[field];
+      // UTF-16 length ≥ characters: count characters only when the quick check fails.
+      if (value === null || value.length <= max) continue;
+      const characters = [...value].length;
+      if (characters > max) return `${column} is ${characters} characters long; dim.issue.${column} holds at most ${max}`;
     }
     return undefined;
   }
@@ -127,9 +150,20 @@ export class SourceRowCollector {
   }
 }
 
+function problemOf(row: AccSourceRow): string | undefined {
+  const uuid = row.uuid?.trim();
+  if (!uuid) return 'acc_issue_uuid is empty';
+  if (!UUID.test(uuid)) return `acc_issue_uuid ${JSON.stringify(uuid)} is not a UUID`;
+  const number = row.number?.trim();
+  if (!number) return 'acc_issue_number is empty (the view should list mapped issues only)';
+  if (!NUMBER.test(number) || ZERO.test(number)) return `acc_issue_number ${JSON.stringify(number)} is not a positive whole number`;
+  if (!row.projectId?.trim()) return 'source_project_id is empty';
+  return undefined;
+}
+
 function toValues(row: AccSourceRow): DimIssueValues {
   const uuid = row.uuid!.trim();
-  const number = BigInt(row.number!.trim()).toString();
+  const number = row.number!.trim().replace(LEADING_ZEROS, '');
   return { sourceIssueId: uuid, sourceProjectId: row.projectId!.trim(), issueBk: number, title: row.title, displayId: accDisplayId(number, uuid) };
 }
 
@@ -142,4 +176,18 @@ export function compareValues(a: DimIssueValues, b: DimIssueValues): number {
   if (a.sourceProjectId !== b.sourceProjectId) return a.sourceProjectId < b.sourceProjectId ? -1 : 1;
   if (a.sourceIssueId !== b.sourceIssueId) return a.sourceIssueId < b.sourceIssueId ? -1 : 1;
   return 0;
+}
+
+function foldedOrderKey(values: DimIssueValues): string {
+  return `${values.sourceProjectId}\u0000${values.sourceIssueId}`.toLowerCase();
+}
+
+/** The key order of rows for a warehouse that compares keys exactly or case-insensitively. */
+export function keyOrder(comparison: 'exact' | 'case-insensitive'): (a: DimIssueValues, b: DimIssueValues) => number {
+  if (comparison === 'exact') return compareValues;
+  return (a, b) => {
+    const x = foldedOrderKey(a);
+    const y = foldedOrderKey(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
 }

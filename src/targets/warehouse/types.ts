@@ -60,20 +60,12 @@ export interface ImportRun {
   createdAt: string | null;
 }
 
-/** One row written by a batch. */
-export interface WrittenRow {
-  action: 'insert' | 'update';
-  sourceIssueId: string;
-  sourceProjectId: string;
-}
-
-/** The outcome of one committed batch. */
+/** The outcome of one committed batch (counted by the database as it wrote). */
 export interface BatchOutcome {
   inserted: number;
   updated: number;
   /** Rows of the batch whose values were already in the warehouse (not written). */
   unchanged: number;
-  written: WrittenRow[];
 }
 
 /** Per-batch options of an upsert. */

@@ -47,19 +47,19 @@ function fakeDriver(options: FakeOptions = {}) {
     if (text.includes('sys.indexes')) return options.uniqueIndex === null ? [] : [{ name: options.uniqueIndex ?? 'ux_issue_source_key' }];
     if (text.includes('fact.issue_import_runs')) return [{ import_run_id: 101, created_at: new Date('2024-11-04T02:00:00Z') }];
     if (text.startsWith('DECLARE @changes')) {
-      const out: unknown[] = [];
+      const counts = { inserted: 0, updated: 0 };
       const names = staged!.columns.map((c) => c.name);
       for (const values of staged!.rows) {
         const row = Object.fromEntries(names.map((name, i) => [name, values[i]!])) as Record<string, string | null>;
         const key = `${row.source_issue_id!.toLowerCase()}|${row.source_project_id!.toLowerCase()}`;
         const current = rows.get(key);
         const next = { ...row, import_run_id: p.import_run_id as number };
-        if (!current) out.push({ merge_action: 'INSERT', source_issue_id: row.source_issue_id, source_project_id: row.source_project_id });
-        else if (Object.entries(next).some(([k, v]) => current[k] !== v)) out.push({ merge_action: 'UPDATE', source_issue_id: row.source_issue_id, source_project_id: row.source_project_id });
+        if (!current) counts.inserted++;
+        else if (Object.entries(next).some(([k, v]) => current[k] !== v)) counts.updated++;
         else continue;
         rows.set(key, next);
       }
-      return out;
+      return [counts];
     }
     return [];
   };
@@ -178,7 +178,6 @@ describe('the SQL Server warehouse dialect (contract, fake driver)', () => {
     await warehouse.upsertBatch([values(1), values(2)], { importRun, shape });
     const outcome = await warehouse.upsertBatch([values(1), values(2, { title: 'Edited' }), values(3)], { importRun, shape });
     expect(outcome).toMatchObject({ inserted: 1, updated: 1, unchanged: 1 });
-    expect(outcome.written.map((w) => w.action)).toEqual(['update', 'insert']);
   });
 
   it('takes a table lock in the MERGE when dim.issue has no unique index on the key', async () => {

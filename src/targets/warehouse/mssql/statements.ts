@@ -5,9 +5,8 @@
  *
  * A batch is bulk-loaded into `#acc_staging`, then written by one
  * `MERGE dim.issue WITH (HOLDLOCK) … WHEN MATCHED AND (<any value differs>) THEN UPDATE …
- * WHEN NOT MATCHED THEN INSERT … OUTPUT $action` (into a table variable, then selected), inside one
- * transaction. "Differs" is
- * `EXISTS (SELECT <target values> EXCEPT SELECT <new values>)`, which treats NULLs as equal to each
+ * WHEN NOT MATCHED THEN INSERT … OUTPUT $action` (into a table variable, then counted), inside
+ * one transaction. "Differs" is `EXISTS (SELECT <target values> EXCEPT SELECT <new values>)`, which treats NULLs as equal to each
  * other, and text is compared in a binary collation so a change of case counts as a change.
  * Without a unique index on the key the MERGE also takes a table lock (TABLOCKX).
  */
@@ -63,7 +62,7 @@ export interface MergeOptions {
   textColumns: ReadonlySet<string>;
 }
 
-/** The per-batch MERGE and the rows it wrote (`merge_action`, key); parameters `@source_system`, `@import_run_id`. */
+/** The per-batch MERGE, answering one row of counts (`inserted`, `updated`); parameters `@source_system`, `@import_run_id`. */
 export function mergeSql(options: MergeOptions): string {
   const compared = ['issue_bk', ...(options.hasDisplayId ? [DISPLAY_ID_COLUMN] : []), 'title'];
   const exact = (alias: string, column: string) => (options.textColumns.has(column) ? `${alias}.${column} COLLATE ${BINARY_COLLATION}` : `${alias}.${column}`);
@@ -74,7 +73,7 @@ export function mergeSql(options: MergeOptions): string {
   const hints = options.uniqueKeyIndex ? 'HOLDLOCK' : 'TABLOCKX, HOLDLOCK';
   return [
     // OUTPUT … INTO a table variable: a bare OUTPUT is refused when dim.issue has triggers (error 334).
-    'DECLARE @changes TABLE (merge_action nvarchar(10) NOT NULL, source_issue_id nvarchar(100) NOT NULL, source_project_id nvarchar(200) NOT NULL);',
+    'DECLARE @changes TABLE (merge_action nvarchar(10) NOT NULL);',
     `MERGE ${qualified(DIM_ISSUE)} WITH (${hints}) AS t`,
     `USING ${MSSQL_STAGING} AS s`,
     `   ON t.source_system = @source_system`,
@@ -87,8 +86,8 @@ export function mergeSql(options: MergeOptions): string {
     'WHEN NOT MATCHED BY TARGET',
     `  THEN INSERT (${insertColumns.join(', ')})`,
     `       VALUES (${insertValues.join(', ')})`,
-    'OUTPUT $action, inserted.source_issue_id, inserted.source_project_id INTO @changes (merge_action, source_issue_id, source_project_id);',
-    'SELECT merge_action, source_issue_id, source_project_id FROM @changes;',
+    'OUTPUT $action INTO @changes (merge_action);',
+    "SELECT COUNT(CASE WHEN merge_action = N'INSERT' THEN 1 END) AS inserted, COUNT(CASE WHEN merge_action = N'UPDATE' THEN 1 END) AS updated FROM @changes;",
   ].join('\n');
 }
 

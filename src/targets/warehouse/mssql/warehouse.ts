@@ -6,7 +6,7 @@
 import type { DbUrl } from '../connection-url.js';
 import { requireColumns } from '../preflight.js';
 import { ACC_SYSTEM, DIM_ISSUE, DIM_ISSUE_COLUMNS, DISPLAY_ID_COLUMN, IMPORT_RUN_COLUMNS, IMPORT_RUNS, qualified, SUCCESS_STATUS } from '../schema.js';
-import type { BatchOutcome, DimIssueState, DimIssueValues, ImportRun, UpsertOptions, Warehouse, WarehouseShape, WrittenRow } from '../types.js';
+import type { BatchOutcome, DimIssueState, DimIssueValues, ImportRun, UpsertOptions, Warehouse, WarehouseShape } from '../types.js';
 import { listMssqlColumns } from './catalog.js';
 import { createMssqlDriver, type MssqlDriver } from './driver.js';
 import {
@@ -84,18 +84,14 @@ export class MssqlWarehouse implements Warehouse {
           hasDisplayId ? [row.sourceIssueId, row.sourceProjectId, row.issueBk, row.displayId, row.title] : [row.sourceIssueId, row.sourceProjectId, row.issueBk, row.title],
         ),
       });
-      const output = await tx.query<{ merge_action: string; source_issue_id: string; source_project_id: string }>(
+      const [counts] = await tx.query<{ inserted: number; updated: number }>(
         mergeSql({ hasDisplayId, uniqueKeyIndex: uniqueKeyIndex !== null, textColumns }),
         { source_system: ACC_SYSTEM, import_run_id: options.importRun.id },
       );
       await tx.query(DROP_MSSQL_STAGING_SQL);
-      const written: WrittenRow[] = output.map((row) => ({
-        action: row.merge_action === 'INSERT' ? 'insert' : 'update',
-        sourceIssueId: row.source_issue_id,
-        sourceProjectId: row.source_project_id,
-      }));
-      const inserted = written.filter((row) => row.action === 'insert').length;
-      const outcome: BatchOutcome = { inserted, updated: written.length - inserted, unchanged: rows.length - written.length, written };
+      const inserted = counts?.inserted ?? 0;
+      const updated = counts?.updated ?? 0;
+      const outcome: BatchOutcome = { inserted, updated, unchanged: rows.length - inserted - updated };
       await options.beforeCommit?.(outcome);
       return outcome;
     }, 'upsert a batch into dim.issue');

@@ -34,42 +34,49 @@ const insertColumns = (hasDisplayId: boolean) => [...stagingColumns(hasDisplayId
 const insertSelect = (hasDisplayId: boolean) =>
   [...stagingColumns(hasDisplayId).filter((c) => c !== 'current_flag').map((c) => `s.${c}`), 'now()', 'now()', 's.current_flag'].join(', ');
 
-/** The one-statement upsert (needs the unique index on the key). Returns `inserted`, key columns. */
+/** The one-statement upsert (needs the unique index on the key); answers one row of counts. */
 export function upsertSql(hasDisplayId: boolean): string {
   const values = valueColumns(hasDisplayId);
   return [
+    'WITH written AS (',
     `INSERT INTO ${qualified(DIM_ISSUE)} AS t (${insertColumns(hasDisplayId).join(', ')})`,
     `SELECT ${insertSelect(hasDisplayId)} FROM ${STAGING} AS s`,
     `ON CONFLICT (${TARGET_KEY.join(', ')}) DO UPDATE`,
     `SET ${values.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}, updated_at = now()`,
     `WHERE ${tuple('t', values)} IS DISTINCT FROM ${tuple('EXCLUDED', values)}`,
-    'RETURNING (t.xmax = 0) AS inserted, t.source_issue_id, t.source_project_id',
+    'RETURNING (t.xmax = 0) AS inserted)',
+    'SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM written',
   ].join('\n');
 }
 
 /** Without a unique index: blocks other writers of dim.issue for the batch (readers go on). */
 export const LOCK_SQL = `LOCK TABLE ${qualified(DIM_ISSUE)} IN SHARE ROW EXCLUSIVE MODE`;
 
-/** Without a unique index, step 1: update rows whose values differ. */
+/** Without a unique index, step 1: update rows whose values differ; answers the number of keys updated. */
 export function updateChangedSql(hasDisplayId: boolean): string {
   const values = valueColumns(hasDisplayId);
   return [
+    'WITH written AS (',
     `UPDATE ${qualified(DIM_ISSUE)} AS t`,
     `SET ${values.map((column) => `${column} = s.${column}`).join(', ')}, updated_at = now()`,
     `FROM ${STAGING} AS s`,
     `WHERE ${keyMatch('t', 's')}`,
     `AND ${tuple('t', values)} IS DISTINCT FROM ${tuple('s', values)}`,
-    'RETURNING t.source_issue_id, t.source_project_id',
+    'RETURNING t.source_issue_id, t.source_project_id)',
+    // Duplicate keys in dim.issue (possible without the index) count once.
+    'SELECT count(*)::int AS n FROM (SELECT DISTINCT source_issue_id, source_project_id FROM written) AS keys',
   ].join('\n');
 }
 
-/** Without a unique index, step 2: insert keys that are not there yet. */
+/** Without a unique index, step 2: insert keys that are not there yet; answers how many. */
 export function insertMissingSql(hasDisplayId: boolean): string {
   return [
+    'WITH written AS (',
     `INSERT INTO ${qualified(DIM_ISSUE)} (${insertColumns(hasDisplayId).join(', ')})`,
     `SELECT ${insertSelect(hasDisplayId)} FROM ${STAGING} AS s`,
     `WHERE NOT EXISTS (SELECT 1 FROM ${qualified(DIM_ISSUE)} AS t WHERE ${keyMatch('t', 's')})`,
-    'RETURNING source_issue_id, source_project_id',
+    'RETURNING 1)',
+    'SELECT count(*)::int AS n FROM written',
   ].join('\n');
 }
 

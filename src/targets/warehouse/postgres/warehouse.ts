@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { ACC_SYSTEM, DIM_ISSUE, DIM_ISSUE_COLUMNS, DISPLAY_ID_COLUMN, IMPORT_RUN_COLUMNS, IMPORT_RUNS, qualified, SUCCESS_STATUS } from '../schema.js';
 import type { DbUrl } from '../connection-url.js';
 import { requireColumns } from '../preflight.js';
-import type { BatchOutcome, DimIssueState, DimIssueValues, ImportRun, UpsertOptions, Warehouse, WarehouseShape, WrittenRow } from '../types.js';
+import type { BatchOutcome, DimIssueState, DimIssueValues, ImportRun, UpsertOptions, Warehouse, WarehouseShape } from '../types.js';
 import { encodeCopyRow } from './copy-text.js';
 import { checkout, copyIn, copyOut, createPgPool, listColumns, query } from './pool.js';
 import {
@@ -79,9 +79,8 @@ export class PostgresWarehouse implements Warehouse {
       try {
         await query(client, this.db, 'create the staging table', createStagingSql(hasDisplayId));
         await copyIn(client, this.db, 'load a batch into staging', STAGING, stagingColumns(hasDisplayId), stagingText(rows, options, hasDisplayId));
-        const written = uniqueKeyIndex ? await this.upsert(client, hasDisplayId) : await this.lockedUpdateInsert(client, hasDisplayId);
-        const inserted = written.filter((row) => row.action === 'insert').length;
-        const outcome: BatchOutcome = { inserted, updated: written.length - inserted, unchanged: rows.length - written.length, written };
+        const { inserted, updated } = uniqueKeyIndex ? await this.upsert(client, hasDisplayId) : await this.lockedUpdateInsert(client, hasDisplayId);
+        const outcome: BatchOutcome = { inserted, updated, unchanged: rows.length - inserted - updated };
         await options.beforeCommit?.(outcome);
         await query(client, this.db, 'commit a batch', 'COMMIT');
         return outcome;
@@ -99,28 +98,17 @@ export class PostgresWarehouse implements Warehouse {
     }
   }
 
-  private async upsert(client: pg.PoolClient, hasDisplayId: boolean): Promise<WrittenRow[]> {
-    const { rows } = await query<{ inserted: boolean; source_issue_id: string; source_project_id: string }>(client, this.db, 'upsert a batch into dim.issue', upsertSql(hasDisplayId));
-    return rows.map((row) => ({ action: row.inserted ? 'insert' : 'update', sourceIssueId: row.source_issue_id, sourceProjectId: row.source_project_id }));
+  private async upsert(client: pg.PoolClient, hasDisplayId: boolean): Promise<{ inserted: number; updated: number }> {
+    const { rows } = await query<{ inserted: number; updated: number }>(client, this.db, 'upsert a batch into dim.issue', upsertSql(hasDisplayId));
+    return rows[0] ?? { inserted: 0, updated: 0 };
   }
 
   /** Without a unique index: lock out other writers, update what differs, insert what is missing. */
-  private async lockedUpdateInsert(client: pg.PoolClient, hasDisplayId: boolean): Promise<WrittenRow[]> {
+  private async lockedUpdateInsert(client: pg.PoolClient, hasDisplayId: boolean): Promise<{ inserted: number; updated: number }> {
     await query(client, this.db, 'lock dim.issue', LOCK_SQL);
-    const updated = await query<{ source_issue_id: string; source_project_id: string }>(client, this.db, 'update dim.issue', updateChangedSql(hasDisplayId));
-    const inserted = await query<{ source_issue_id: string; source_project_id: string }>(client, this.db, 'insert into dim.issue', insertMissingSql(hasDisplayId));
-    // Duplicate keys in dim.issue (possible without the index) are counted once.
-    const seen = new Set<string>();
-    const written: WrittenRow[] = [];
-    for (const [action, result] of [['update', updated], ['insert', inserted]] as const) {
-      for (const row of result.rows) {
-        const key = `${row.source_issue_id}\u0000${row.source_project_id}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        written.push({ action, sourceIssueId: row.source_issue_id, sourceProjectId: row.source_project_id });
-      }
-    }
-    return written;
+    const updated = await query<{ n: number }>(client, this.db, 'update dim.issue', updateChangedSql(hasDisplayId));
+    const inserted = await query<{ n: number }>(client, this.db, 'insert into dim.issue', insertMissingSql(hasDisplayId));
+    return { inserted: inserted.rows[0]?.n ?? 0, updated: updated.rows[0]?.n ?? 0 };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-DECLARE @changes TABLE (merge_action nvarchar(10) NOT NULL, source_issue_id nvarchar(100) NOT NULL, source_project_id nvarchar(200) NOT NULL);
+DECLARE @changes TABLE (merge_action nvarchar(10) NOT NULL);
 MERGE dim.issue WITH (TABLOCKX, HOLDLOCK) AS t
 USING #acc_staging AS s
    ON t.source_system = @source_system
@@ -12,5 +12,5 @@ WHEN MATCHED AND EXISTS (
 WHEN NOT MATCHED BY TARGET
   THEN INSERT (source_system, source_issue_id, source_project_id, issue_bk, display_id, title, import_run_id, created_at, updated_at, current_flag)
        VALUES (@source_system, s.source_issue_id, s.source_project_id, s.issue_bk, s.display_id, s.title, @import_run_id, GETDATE(), GETDATE(), 1)
-OUTPUT $action, inserted.source_issue_id, inserted.source_project_id INTO @changes (merge_action, source_issue_id, source_project_id);
-SELECT merge_action, source_issue_id, source_project_id FROM @changes;
+OUTPUT $action INTO @changes (merge_action);
+SELECT COUNT(CASE WHEN merge_action = N'INSERT' THEN 1 END) AS inserted, COUNT(CASE WHEN merge_action = N'UPDATE' THEN 1 END) AS updated FROM @changes;
