@@ -10,12 +10,14 @@ import { renderResultMarkdown } from '../engine/reports.js';
 import type { RunContext } from '../engine/run-context.js';
 import type { RunOutcome } from '../engine/run-definition.js';
 import { runHealthCheck } from '../pipelines/health/health-check.js';
-import { runMaterialSync } from '../pipelines/innergy/material-sync.js';
-import { runProjectImport } from '../pipelines/innergy/project-import.js';
+import { MATERIAL_SYNC_TOOL, runMaterialSync } from '../pipelines/innergy/material-sync.js';
+import { PROJECT_IMPORT_TOOL, runProjectImport } from '../pipelines/innergy/project-import.js';
 import { runPpakEtl } from '../pipelines/ppak/etl.js';
 import type { TargetRegistry } from '../targets/registry.js';
 
 export const FULL_CYCLE_TOOL = 'run_full_cycle';
+/** The cycle locks the jobs of its steps: no step's own tool can run beside it. */
+export const FULL_CYCLE_JOBS = [FULL_CYCLE_TOOL, 'run_ppak_export_etl', MATERIAL_SYNC_TOOL, PROJECT_IMPORT_TOOL] as const;
 export const FULL_CYCLE_STEPS = ['etl', 'material_sync', 'project_import', 'health_check'] as const;
 export type CycleStep = (typeof FULL_CYCLE_STEPS)[number];
 

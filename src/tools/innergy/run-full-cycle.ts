@@ -1,10 +1,8 @@
 /** run_full_cycle: ETL → material sync → project import → health check, as one run. */
 import path from 'node:path';
 import { z } from 'zod';
-import { MATERIAL_SYNC_TOOL } from '../../pipelines/innergy/material-sync.js';
-import { PROJECT_IMPORT_TOOL } from '../../pipelines/innergy/project-import.js';
-import { parseDateRange } from '../../pipelines/ppak/etl.js';
-import { FULL_CYCLE_TOOL, runFullCycle } from '../../runbooks/full-cycle.js';
+import { FULL_CYCLE_JOBS, FULL_CYCLE_TOOL, runFullCycle } from '../../runbooks/full-cycle.js';
+import { parseDateRange } from '../../transform/date-range.js';
 import { defineRunTool, resolvePathArgument } from '../run-tool-definition.js';
 import { waitSecondsArg } from '../run-tool.js';
 
@@ -45,7 +43,7 @@ export const runFullCycleTool = defineRunTool({
     health_ok: z.boolean().nullable().describe('The health check verdict (null when it did not run).'),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  jobs: [FULL_CYCLE_TOOL, 'run_ppak_export_etl', MATERIAL_SYNC_TOOL, PROJECT_IMPORT_TOOL],
+  jobs: FULL_CYCLE_JOBS,
   paths: {
     ppak_export_dir: { default: (config) => config.ppakExportDir },
     material_library: { default: (config) => config.materialLibraryMaster },

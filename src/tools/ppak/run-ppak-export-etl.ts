@@ -1,6 +1,7 @@
 /** run_ppak_export_etl: PPak CSV exports → canonical project/material files, rejects and a summary. */
 import { z } from 'zod';
-import { parseDateRange, runPpakEtl } from '../../pipelines/ppak/etl.js';
+import { runPpakEtl } from '../../pipelines/ppak/etl.js';
+import { parseDateRange } from '../../transform/date-range.js';
 import { etlNextAction } from '../../pipelines/ppak/next-action.js';
 import { PpakEtlResultSchema } from '../../pipelines/ppak/result.js';
 import { defineRunTool } from '../run-tool-definition.js';
