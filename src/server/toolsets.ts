@@ -16,7 +16,7 @@ export const TOOLSETS: readonly Toolset[] = [
   { id: 'innergy', description: 'INNERGY: material library sync, project import, health check, full migration cycle.' },
   { id: 'wpr', description: 'WPR Excel order reports → OpenProject epics and stories (not in this version yet).' },
   { id: 'devrev', description: 'DevRev creator-group backfill (not in this version yet).' },
-  { id: 'acc', description: 'ACC issue warehouse backfill (not in this version yet).' },
+  { id: 'acc', description: 'ACC issues → warehouse dim.issue: gap report and set-based backfill (SQL Server or PostgreSQL).' },
   { id: 'runs', description: 'Run records: list, get, cancel, resume, reset checkpoints, explain a record. Always enabled.' },
 ];
 

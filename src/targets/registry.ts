@@ -5,7 +5,7 @@
  * and decides for itself — sharing the process-wide token bucket of its target origin, so
  * concurrent runs together keep to `<TARGET>_RATE_LIMIT`.
  *
- * Each target system adds its accessor here (INNERGY now; OpenProject and DevRev next).
+ * Each target system adds its accessor here (INNERGY; the ACC warehouse; OpenProject and DevRev next).
  */
 import type { AppConfig } from '../config/env.js';
 import type { Ledger } from '../engine/ledger/ledger.js';
@@ -13,6 +13,8 @@ import { originScope } from '../engine/target.js';
 import type { Logger } from '../logging/logger.js';
 import { InnergyClient } from './innergy/client.js';
 import { INNERGY_SYSTEM, materialTarget, projectTarget } from './innergy/target.js';
+import { openPmSource, openWarehouse } from './warehouse/index.js';
+import type { PmSource, Warehouse } from './warehouse/types.js';
 
 /** A connection to INNERGY for one run: its client and the engine Targets over it. */
 export interface InnergyConnection {
@@ -22,11 +24,31 @@ export interface InnergyConnection {
   projects: ReturnType<typeof projectTarget>;
 }
 
+/** The two databases of the ACC backfill for one run; the caller closes both (their pools). */
+export interface AccDatabases {
+  source: PmSource;
+  warehouse: Warehouse;
+}
+
 export class TargetRegistry {
   constructor(
-    private readonly config: Pick<AppConfig, 'innergy' | 'maxRetries'>,
+    private readonly config: Pick<AppConfig, 'innergy' | 'maxRetries' | 'pmDbUrl' | 'warehouseDbUrl'>,
     private readonly logger: Logger,
   ) {}
+
+  /**
+   * The ProjectManagement source (PM_DB_URL) and the warehouse (WAREHOUSE_DB_URL), each a fresh pool
+   * (connected on first use); ConfigError naming the variable when one is missing or malformed.
+   */
+  acc(): AccDatabases {
+    const source = openPmSource(this.config.pmDbUrl);
+    try {
+      return { source, warehouse: openWarehouse(this.config.warehouseDbUrl) };
+    } catch (error) {
+      void source.close();
+      throw error;
+    }
+  }
 
   /** Whether INNERGY_API_BASE_URL and INNERGY_API_KEY are both set. */
   innergyConfigured(): boolean {

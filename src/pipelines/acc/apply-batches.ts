@@ -17,6 +17,8 @@ export interface BatchInfo {
   /** Its first and last rows (key order), to recognise its keys later. */
   first: DimIssueValues;
   last: DimIssueValues;
+  /** The plan's rows of this batch. */
+  rows: readonly PlannedRow[];
   outcome: BatchOutcome;
 }
 
@@ -52,9 +54,10 @@ export async function applyBatches(rows: readonly PlannedRow[], warehouse: Wareh
   const firstBatch = options.firstBatch ?? 0;
   for (let start = 0; start < rows.length; start += options.batchSize) {
     throwIfCancelled(options.signal);
-    const values = rows.slice(start, start + options.batchSize).map((row) => row.values);
+    const slice = rows.slice(start, start + options.batchSize);
+    const values = slice.map((row) => row.values);
     const batch = firstBatch + totals.batches;
-    const info = (outcome: BatchOutcome): BatchInfo => ({ batch, first: values[0]!, last: values[values.length - 1]!, outcome });
+    const info = (outcome: BatchOutcome): BatchInfo => ({ batch, first: values[0]!, last: values[values.length - 1]!, rows: slice, outcome });
     const beforeCommit = options.beforeCommit;
     const outcome = await warehouse.upsertBatch(values, {
       importRun: options.importRun,
