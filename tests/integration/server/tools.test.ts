@@ -28,7 +28,7 @@ const SKILLS_DIR = path.join(REPO_ROOT, 'skills');
  * those are part of the contract and listed separately.
  */
 const VERBS = ['run', 'sync', 'check', 'list', 'get', 'resume', 'cancel', 'reset', 'explain', 'create', 'update', 'delete', 'apply', 'ingest', 'import', 'export', 'validate', 'prune'];
-const CONTRACT_NAMES = ['migration_health_check', 'wpr_ingest_orders', 'wpr_delta_apply', 'wpr_backfill', 'wpr_cleanup_duplicates', 'devrev_backfill', 'acc_warehouse_backfill'];
+const CONTRACT_NAMES = ['migration_health_check', 'wpr_ingest_orders', 'wpr_delta_apply', 'wpr_backfill', 'wpr_cleanup_duplicates', 'devrev_backfill', 'acc_warehouse_backfill', 'acc_warehouse_gap_report'];
 
 let ws: Workspace;
 let session: InProcessSession;
@@ -139,9 +139,9 @@ describe('tool metadata across tools', () => {
 
   it('marks the tools that only read as read-only and those that write as writing', () => {
     const readOnly = tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name).sort();
-    expect(readOnly).toEqual(['check_innergy_connection', 'explain_record', 'get_run', 'list_runs', 'migration_health_check'].sort());
-    // Tools that reach INNERGY say so.
-    for (const name of ['sync_innergy_material_library', 'run_innergy_project_import', 'check_innergy_connection', 'run_full_cycle']) {
+    expect(readOnly).toEqual(['acc_warehouse_gap_report', 'check_innergy_connection', 'explain_record', 'get_run', 'list_runs', 'migration_health_check'].sort());
+    // Tools that reach INNERGY or the warehouse databases say so.
+    for (const name of ['sync_innergy_material_library', 'run_innergy_project_import', 'check_innergy_connection', 'run_full_cycle', 'acc_warehouse_backfill', 'acc_warehouse_gap_report']) {
       expect(tools.find((t) => t.name === name)?.annotations?.openWorldHint, name).toBe(true);
     }
   });
