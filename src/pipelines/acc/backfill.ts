@@ -18,8 +18,8 @@ import { applyBatches, batchCount, type BatchInfo } from './apply-batches.js';
 import { BackfillCheckpoints, type BatchTotals } from './checkpoints.js';
 import { gapReport, type GapReport } from './gap-report.js';
 import { composeAccPlan } from './plan-id.js';
-import { planBackfill, TargetIndex } from './plan.js';
-import { preflight, readAccState, requireImportRun } from './read-state.js';
+import { planBackfill } from './plan.js';
+import { compareWithWarehouse, preflight, readAccState, requireImportRun } from './read-state.js';
 import { backfillMarkdown, backfillNextAction, sampleWrites, SAMPLE_LIMIT, type AccBackfillResult } from './result.js';
 import { keyOrder } from './source-rows.js';
 import { recordProvenance, shapeWarnings, sourceWarnings } from './notes.js';
@@ -53,14 +53,17 @@ export async function runAccBackfill(input: AccBackfillInput, ctx: RunContext, d
 
     // 2. Source and target in full, and the gap as it is.
     ctx.progress.start('reading dbo.vw_acc_issue_id_map and the ACC rows of dim.issue');
-    const state = await readAccState(source, warehouse, shape, ctx.signal);
+    const state = await readAccState(source, warehouse, shape, importRun.id, ctx.signal);
     const values = state.source.values;
-    const gapNow = gapReport(values, state.target, warehouse.keyComparison, state.accRows);
+    const gapNow = gapReport(state.comparison);
+    const accRowsNow = state.comparison.accRows;
 
     // 3. The plan, recorded under its id (inputs + the target rows it was compared with).
-    const plan = planBackfill(values, state.target, importRun.id, shape.hasDisplayId);
-    const enginePlan = composeAccPlan(ACC_BACKFILL_TOOL, values, state.target, plan, importRun, shape.hasDisplayId);
-    recordPlan(ctx.ledger, enginePlan, ctx.runId);
+    const plan = planBackfill(state.comparison);
+    const composed = composeAccPlan(ACC_BACKFILL_TOOL, state.comparison, plan, importRun, shape.hasDisplayId);
+    recordPlan(ctx.ledger, composed, ctx.runId);
+    // Once recorded, the items are not needed here (the writes are plan.writes): let them go.
+    const enginePlan = { ...composed, items: [] };
     const warnings = [...shapeWarnings(shape), ...sourceWarnings(state.source, plan)];
 
     const common = {
@@ -78,11 +81,11 @@ export async function runAccBackfill(input: AccBackfillInput, ctx: RunContext, d
     if (input.dryRun) {
       const result: AccBackfillResult = {
         ...common,
-        before: { acc_rows: state.accRows },
+        before: { acc_rows: accRowsNow },
         inserted: plan.inserted,
         updated: plan.updated,
         unchanged: plan.unchanged,
-        after: { acc_rows: state.accRows + plan.inserted },
+        after: { acc_rows: accRowsNow + plan.inserted },
         batches: batchCount(plan.writes.length, input.batchSize),
         gap_before: gapNow,
         gap_after: null,
@@ -94,7 +97,7 @@ export async function runAccBackfill(input: AccBackfillInput, ctx: RunContext, d
     // 4. Apply exactly the approved plan (stale → refused before any write), in checkpointed batches.
     itemsToApply(ctx.ledger, enginePlan, input.planId, ctx.resume);
     const checkpoints = new BackfillCheckpoints(ctx.ledger, ACC_BACKFILL_TOOL, ctx.runId);
-    const before = ctx.ledger.checkpoints.get<Before>(ctx.runId, BEFORE) ?? { acc_rows: state.accRows, gap: gapNow };
+    const before = ctx.ledger.checkpoints.get<Before>(ctx.runId, BEFORE) ?? { acc_rows: accRowsNow, gap: gapNow };
     if (!ctx.resume) ctx.ledger.checkpoints.set(ACC_BACKFILL_TOOL, ctx.runId, BEFORE, before);
     let totals: BatchTotals = { batches: 0, inserted: 0, updated: 0 };
     if (ctx.resume) {
@@ -121,13 +124,11 @@ export async function runAccBackfill(input: AccBackfillInput, ctx: RunContext, d
       },
     });
 
-    // 5. Counts and the gap after, read again from the warehouse.
-    ctx.progress.start('reading dim.issue after the backfill');
-    const afterIndex = new TargetIndex(warehouse.keyComparison);
-    let accRowsAfter = 0;
-    for await (const row of warehouse.readAccRows(shape, ctx.signal)) {
-      afterIndex.add(row);
-      accRowsAfter++;
+    // 5. Counts and the gap after, read again from the warehouse (unless this run wrote nothing).
+    let gapAfter = gapNow;
+    if (totals.batches > 0 || ctx.resume) {
+      ctx.progress.start('reading dim.issue after the backfill');
+      gapAfter = gapReport(await compareWithWarehouse(values, warehouse, shape, importRun.id, ctx.signal));
     }
     const result: AccBackfillResult = {
       ...common,
@@ -135,10 +136,10 @@ export async function runAccBackfill(input: AccBackfillInput, ctx: RunContext, d
       inserted: totals.inserted,
       updated: totals.updated,
       unchanged: values.length - totals.inserted - totals.updated,
-      after: { acc_rows: accRowsAfter },
+      after: { acc_rows: gapAfter.acc_rows_in_dim_issue },
       batches: totals.batches,
       gap_before: before.gap,
-      gap_after: gapReport(values, afterIndex, warehouse.keyComparison, accRowsAfter),
+      gap_after: gapAfter,
       warnings: boundedList(warnings),
     };
     return outcome(result, false, enginePlan.planId, input.batchSize);

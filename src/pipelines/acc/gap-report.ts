@@ -3,9 +3,7 @@
  * the ACC rows of `dim.issue`, overall and by project, with the runbook's figure as the headline
  * ("37 / 3,696 = 1.0 %"). Coverage is rounded down, so 3,695 of 3,696 never reads as 100.0 %.
  */
-import { keyOf } from './source-rows.js';
-import type { TargetIndex } from './plan.js';
-import type { DimIssueValues } from '../../targets/warehouse/types.js';
+import type { Comparison } from './plan.js';
 
 /** Projects listed in a report (the ones with the most missing ids first). */
 export const PROJECT_LIMIT = 25;
@@ -31,7 +29,7 @@ export interface GapReport {
   covered: number;
   /** Mapped ids without a row in dim.issue. */
   missing: number;
-  /** ACC keys in dim.issue that are not in the map (loaded by the ETL from elsewhere, or stale). */
+  /** ACC rows in dim.issue whose key is not in the map (loaded by the ETL from elsewhere, or stale). */
   not_in_map: number;
   /** Keys with more than one ACC row in dim.issue. */
   duplicate_keys: number;
@@ -61,39 +59,35 @@ export function coverageLine(covered: number, mapped: number): string {
   return pct === null ? `${n(covered)} / 0 (no mapped ACC ids)` : `${n(covered)} / ${n(mapped)} = ${pct.toFixed(1)} %`;
 }
 
-/** Builds the gap report from the valid mapped rows and the index of dim.issue's ACC rows. */
-export function gapReport(mapped: readonly DimIssueValues[], target: TargetIndex, comparison: 'exact' | 'case-insensitive', accRows: number): GapReport {
+/** Builds the gap report from a comparison of the mapped rows with dim.issue (every row fed in). */
+export function gapReport(comparison: Comparison): GapReport {
+  const mapped = comparison.values;
   const projects = new Map<string, { mapped: number; covered: number }>();
-  const mappedKeys = new Set<string>();
   const missingSamples: GapReport['missing_samples'] = [];
   let covered = 0;
-  for (const values of mapped) {
-    const key = keyOf(values.sourceIssueId, values.sourceProjectId, comparison);
-    mappedKeys.add(key);
-    const project = projects.get(values.sourceProjectId) ?? { mapped: 0, covered: 0 };
-    projects.set(values.sourceProjectId, project);
+  mapped.forEach((values, index) => {
+    let project = projects.get(values.sourceProjectId);
+    if (!project) projects.set(values.sourceProjectId, (project = { mapped: 0, covered: 0 }));
     project.mapped++;
-    if (target.rows.has(key)) {
+    if (comparison.present(index)) {
       project.covered++;
       covered++;
     } else if (missingSamples.length < MISSING_SAMPLE_LIMIT) {
       missingSamples.push({ display_id: values.displayId, source_issue_id: values.sourceIssueId, source_project_id: values.sourceProjectId });
     }
-  }
-  let notInMap = 0;
-  for (const key of target.rows.keys()) if (!mappedKeys.has(key)) notInMap++;
+  });
   const byProject = [...projects.entries()]
     .map(([id, p]) => ({ source_project_id: id, mapped: p.mapped, covered: p.covered, missing: p.mapped - p.covered, coverage_pct: coveragePct(p.covered, p.mapped) }))
     .sort((a, b) => b.missing - a.missing || (a.source_project_id < b.source_project_id ? -1 : 1));
   return {
-    mapped_acc_ids: mappedKeys.size,
-    acc_rows_in_dim_issue: accRows,
+    mapped_acc_ids: mapped.length,
+    acc_rows_in_dim_issue: comparison.accRows,
     covered,
-    missing: mappedKeys.size - covered,
-    not_in_map: notInMap,
-    duplicate_keys: target.duplicateKeys,
-    coverage_pct: coveragePct(covered, mappedKeys.size),
-    coverage: coverageLine(covered, mappedKeys.size),
+    missing: mapped.length - covered,
+    not_in_map: comparison.notInMap,
+    duplicate_keys: comparison.duplicateKeys,
+    coverage_pct: coveragePct(covered, mapped.length),
+    coverage: coverageLine(covered, mapped.length),
     projects: projects.size,
     by_project: byProject.slice(0, PROJECT_LIMIT),
     missing_samples: missingSamples,

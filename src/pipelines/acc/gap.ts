@@ -19,8 +19,9 @@ export interface GapReportResult extends GapReport {
 export async function runGapReport(dbs: AccDatabases, signal?: AbortSignal): Promise<GapReportResult> {
   try {
     const shape = await preflight(dbs.source, dbs.warehouse, signal);
-    const [importRun, state] = await Promise.all([dbs.warehouse.latestSuccessfulImportRun(signal), readAccState(dbs.source, dbs.warehouse, shape, signal)]);
-    const report = gapReport(state.source.values, state.target, dbs.warehouse.keyComparison, state.accRows);
+    const importRun = await dbs.warehouse.latestSuccessfulImportRun(signal);
+    const state = await readAccState(dbs.source, dbs.warehouse, shape, importRun?.id ?? null, signal);
+    const report = gapReport(state.comparison);
     return { ...report, rejected: state.source.rejects.length, import_run_id: importRun?.id ?? null, next_action: nextAction(report, importRun === null) };
   } finally {
     await Promise.all([dbs.source.close(), dbs.warehouse.close()]);

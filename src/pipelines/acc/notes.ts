@@ -48,7 +48,7 @@ export function recordProvenance(ledger: Ledger, runId: string, scope: string, i
       action: row.action === 'insert' ? 'create' : 'update',
       target_id: `ACC/${values.sourceIssueId}/${values.sourceProjectId}`,
       source_file: qualified(ACC_VIEW),
-      detail: `${values.displayId} in project ${values.sourceProjectId}, batch ${info.batch}${row.changes ? `, changed ${Object.keys(row.changes).join(', ')}` : ''}`,
+      detail: `${values.displayId} in project ${values.sourceProjectId}, batch ${info.batch}${row.changed ? `, changed ${row.changed.join(', ')}` : ''}`,
     });
   }
 }

@@ -1,20 +1,19 @@
 /**
  * Reading what a backfill or gap report needs, read-only: the preflight of both databases, the
- * latest successful ACC import run, every row of the view (validated) and every ACC row of
- * `dim.issue` (indexed by key). The two databases are read at the same time.
+ * latest successful ACC import run, every row of the view (validated, held) and every ACC row of
+ * `dim.issue` (streamed past the view's rows, not held).
  */
 import { ConfigError, throwIfCancelled } from '../../engine/errors.js';
-import type { ImportRun, PmSource, Warehouse, WarehouseShape } from '../../targets/warehouse/types.js';
-import { TargetIndex } from './plan.js';
+import type { DimIssueValues, ImportRun, PmSource, Warehouse, WarehouseShape } from '../../targets/warehouse/types.js';
+import { Comparison } from './plan.js';
 import { SourceRowCollector, type SourceRows } from './source-rows.js';
 
 /** Source and target as read now. */
 export interface AccState {
   shape: WarehouseShape;
   source: SourceRows;
-  target: TargetIndex;
-  /** ACC rows in dim.issue (rows, not keys). */
-  accRows: number;
+  /** The source rows against the ACC rows of dim.issue. */
+  comparison: Comparison;
 }
 
 /** Runs both preflights (read-only); a missing object or column is a ConfigError naming it. */
@@ -33,22 +32,22 @@ export async function requireImportRun(warehouse: Warehouse, signal?: AbortSigna
   });
 }
 
-/** Reads the view and the ACC rows of dim.issue (after `preflight`). */
-export async function readAccState(source: PmSource, warehouse: Warehouse, shape: WarehouseShape, signal?: AbortSignal): Promise<AccState> {
+/**
+ * Reads the view (held: its rows are what gets written), then streams the ACC rows of dim.issue
+ * past it (not held). `importRunId` is the run a backfill stamps (null for a gap report).
+ */
+export async function readAccState(source: PmSource, warehouse: Warehouse, shape: WarehouseShape, importRunId: string | number | null, signal?: AbortSignal): Promise<AccState> {
   const collector = new SourceRowCollector(shape.columns, shape.hasDisplayId, warehouse.keyComparison);
-  const target = new TargetIndex(warehouse.keyComparison);
-  let accRows = 0;
-  await Promise.all([
-    (async () => {
-      for await (const row of source.readMapped(signal)) collector.add(row);
-    })(),
-    (async () => {
-      for await (const row of warehouse.readAccRows(shape, signal)) {
-        target.add(row);
-        accRows++;
-      }
-    })(),
-  ]);
+  for await (const row of source.readMapped(signal)) collector.add(row);
+  const rows = collector.finish();
+  const comparison = await compareWithWarehouse(rows.values, warehouse, shape, importRunId, signal);
+  return { shape, source: rows, comparison };
+}
+
+/** Streams the ACC rows of dim.issue past the source rows. */
+export async function compareWithWarehouse(values: readonly DimIssueValues[], warehouse: Warehouse, shape: WarehouseShape, importRunId: string | number | null, signal?: AbortSignal): Promise<Comparison> {
+  const comparison = new Comparison(values, importRunId === null ? '' : String(importRunId), shape.hasDisplayId, warehouse.keyComparison);
+  for await (const row of warehouse.readAccRows(shape, signal)) comparison.add(row);
   throwIfCancelled(signal);
-  return { shape, source: collector.finish(), target, accRows };
+  return comparison;
 }

@@ -45,12 +45,12 @@ export interface AccBackfillResult extends Record<string, unknown> {
 export function sampleWrites(plan: AccPlan): AccSample[] {
   const updates = plan.writes.filter((write) => write.action === 'update').slice(0, SAMPLE_LIMIT);
   const inserts = plan.writes.filter((write) => write.action === 'insert').slice(0, SAMPLE_LIMIT - updates.length);
-  return [...updates, ...inserts].map(({ action, values, changes }) => ({
+  return [...updates, ...inserts].map(({ action, values, changed }) => ({
     display_id: values.displayId,
     source_issue_id: values.sourceIssueId,
     source_project_id: values.sourceProjectId,
     action,
-    ...(changes ? { changed_fields: Object.keys(changes) } : {}),
+    ...(changed ? { changed_fields: changed } : {}),
   }));
 }
 

@@ -56,6 +56,8 @@ interface Entry {
  */
 export class SourceRowCollector {
   private entries: Entry[] = [];
+  /** Project ids, each kept once (a few dozen projects share 100,000 rows). */
+  private readonly projects = new Map<string, string>();
   private readonly rejects: SourceReject[] = [];
   private readonly limits: [keyof DimIssueValues, string, number][];
   private read = 0;
@@ -87,7 +89,7 @@ export class SourceRowCollector {
       this.reject(row, problem);
       return;
     }
-    const values = toValues(row);
+    const values = toValues(row, this.projects);
     const tooLong = this.limits.length ? this.tooLong(values) : undefined;
     if (tooLong) {
       this.reject(row, tooLong);
@@ -161,10 +163,18 @@ function problemOf(row: AccSourceRow): string | undefined {
   return undefined;
 }
 
-function toValues(row: AccSourceRow): DimIssueValues {
+function toValues(row: AccSourceRow, projects: Map<string, string>): DimIssueValues {
   const uuid = row.uuid!.trim();
   const number = row.number!.trim().replace(LEADING_ZEROS, '');
-  return { sourceIssueId: uuid, sourceProjectId: row.projectId!.trim(), issueBk: number, title: row.title, displayId: accDisplayId(number, uuid) };
+  return { sourceIssueId: uuid, sourceProjectId: intern(projects, row.projectId!.trim()), issueBk: number, title: row.title, displayId: accDisplayId(number, uuid) };
+}
+
+/** The one copy of `value` kept in `pool`. */
+export function intern(pool: Map<string, string>, value: string): string {
+  const kept = pool.get(value);
+  if (kept !== undefined) return kept;
+  pool.set(value, value);
+  return value;
 }
 
 function sameValues(a: DimIssueValues, b: DimIssueValues): boolean {

@@ -91,8 +91,8 @@ describe.skipIf(!live)('the SQL Server dialect against a live server (skipped un
         expect(shape).toMatchObject({ hasDisplayId: true, uniqueKeyIndex: 'ux_dim_issue_source_key' });
         const importRun = await requireImportRun(warehouse);
         expect(importRun.id).toBe(101);
-        const state = await readAccState(source, warehouse, shape);
-        const plan = planBackfill(state.source.values, state.target, importRun.id, shape.hasDisplayId);
+        const state = await readAccState(source, warehouse, shape, importRun.id);
+        const plan = planBackfill(state.comparison);
         const applied = await applyBatches(plan.writes, warehouse, { batchSize: 60, importRun, shape });
         return { plan, applied, state };
       };

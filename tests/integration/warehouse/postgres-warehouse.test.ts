@@ -47,8 +47,8 @@ async function superClient(database: string): Promise<pg.Client> {
 async function backfill(source: PmSource, warehouse: Warehouse, batchSize = 500) {
   const shape = await preflight(source, warehouse);
   const importRun = await requireImportRun(warehouse);
-  const state = await readAccState(source, warehouse, shape);
-  const plan = planBackfill(state.source.values, state.target, importRun.id, shape.hasDisplayId);
+  const state = await readAccState(source, warehouse, shape, importRun.id);
+  const plan = planBackfill(state.comparison);
   const applied = await applyBatches(plan.writes, warehouse, { batchSize, importRun, shape });
   return { state, plan, applied };
 }
@@ -153,8 +153,8 @@ describe('the PostgreSQL warehouse dialect', () => {
     await other.query("SET lock_timeout = '50ms'");
     const shape = await preflight(source, warehouse);
     const importRun = await requireImportRun(warehouse);
-    const state = await readAccState(source, warehouse, shape);
-    const plan = planBackfill(state.source.values, state.target, importRun.id, shape.hasDisplayId);
+    const state = await readAccState(source, warehouse, shape, importRun.id);
+    const plan = planBackfill(state.comparison);
     const blocked: string[] = [];
     const applied = await applyBatches(plan.writes, warehouse, {
       batchSize: 2000,
@@ -192,8 +192,8 @@ describe('the PostgreSQL warehouse dialect', () => {
     const { source, warehouse } = connect(dbs.pmUrl, url);
     const shape = await preflight(source, warehouse);
     const importRun = await requireImportRun(warehouse);
-    const state = await readAccState(source, warehouse, shape);
-    const plan = planBackfill(state.source.values, state.target, importRun.id, true);
+    const state = await readAccState(source, warehouse, shape, importRun.id);
+    const plan = planBackfill(state.comparison);
     const error = await caught(
       applyBatches(plan.writes, warehouse, {
         batchSize: 1000,

@@ -4,8 +4,6 @@
  * carriage return (and, when reading, the other escapes PostgreSQL documents). Hand-written because
  * the format is tiny and a CSV library would blur NULL and the empty string.
  */
-import { StringDecoder } from 'node:string_decoder';
-
 const NULL_FIELD = '\\N';
 const ENCODE = /[\\\t\n\r]/g;
 const ENCODED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
@@ -37,19 +35,46 @@ export function decodeCopyField(field: string): string | null {
   });
 }
 
-/** Turns a stream of COPY text chunks into rows of decoded fields (chunks may split lines and characters). */
+const NEWLINE = 0x0a;
+const TAB = 0x09;
+const BACKSLASH = 0x5c;
+const N = 0x4e;
+
+/** Decodes bytes [start, end) of a line as one field (fresh strings: no chunk is kept alive by a field). */
+function fieldOf(buffer: Buffer, start: number, end: number): string | null {
+  if (end - start === 2 && buffer[start] === BACKSLASH && buffer[start + 1] === N) return null;
+  const text = buffer.toString('utf8', start, end);
+  const escape = buffer.indexOf(BACKSLASH, start);
+  return escape !== -1 && escape < end ? decodeCopyField(text) : text;
+}
+
+/**
+ * Turns a stream of COPY text chunks into rows of decoded fields. Lines and fields are cut on the
+ * bytes (a UTF-8 continuation byte is never a tab, newline or backslash), so chunks may split lines
+ * and characters, and each field is its own string.
+ */
 export async function* decodeCopyRows(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<(string | null)[]> {
-  const decoder = new StringDecoder('utf8');
-  let pending = '';
+  let pending: Buffer = Buffer.alloc(0);
   for await (const chunk of chunks) {
-    pending += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    const buffer = pending.length ? Buffer.concat([pending, bytes]) : bytes;
     let start = 0;
-    for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n', start)) {
-      yield pending.slice(start, end).split('\t').map(decodeCopyField);
+    for (let end = buffer.indexOf(NEWLINE, start); end !== -1; end = buffer.indexOf(NEWLINE, start)) {
+      yield fieldsOf(buffer, start, end);
       start = end + 1;
     }
-    pending = pending.slice(start);
+    pending = start < buffer.length ? Buffer.from(buffer.subarray(start)) : Buffer.alloc(0);
   }
-  pending += decoder.end();
-  if (pending.length) yield pending.split('\t').map(decodeCopyField);
+  if (pending.length) yield fieldsOf(pending, 0, pending.length);
+}
+
+function fieldsOf(buffer: Buffer, start: number, end: number): (string | null)[] {
+  const fields: (string | null)[] = [];
+  let from = start;
+  for (let tab = buffer.indexOf(TAB, from); tab !== -1 && tab < end; tab = buffer.indexOf(TAB, from)) {
+    fields.push(fieldOf(buffer, from, tab));
+    from = tab + 1;
+  }
+  fields.push(fieldOf(buffer, from, end));
+  return fields;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { coverageLine, coveragePct, gapReport } from '../../../../src/pipelines/acc/gap-report.js';
-import { TargetIndex } from '../../../../src/pipelines/acc/plan.js';
+import { Comparison } from '../../../../src/pipelines/acc/plan.js';
 import type { DimIssueValues } from '../../../../src/targets/warehouse/types.js';
 
 const mapped = (id: string, project: string): DimIssueValues => ({ sourceIssueId: id, sourceProjectId: project, issueBk: id, title: null, displayId: `ACC-${id}` });
@@ -19,11 +19,11 @@ describe('the ACC gap report', () => {
   });
 
   it('compares mapped ids with the ACC rows of dim.issue, by project, most missing first', () => {
-    const target = new TargetIndex();
-    for (const [id, project] of [['1', 'p1'], ['9', 'p9'], ['9', 'p9']] as const) {
-      target.add({ sourceIssueId: id, sourceProjectId: project, issueBk: id, title: null, displayId: null, importRunId: '101' });
+    const comparison = new Comparison([mapped('1', 'p1'), mapped('2', 'p1'), mapped('3', 'p2'), mapped('4', 'p2'), mapped('5', 'p2')], '101', true);
+    for (const [id, project] of [['1', 'p1'], ['9', 'p9'], ['1', 'p1']] as const) {
+      comparison.add({ sourceIssueId: id, sourceProjectId: project, issueBk: id, title: null, displayId: null, importRunId: '101' });
     }
-    const report = gapReport([mapped('1', 'p1'), mapped('2', 'p1'), mapped('3', 'p2'), mapped('4', 'p2'), mapped('5', 'p2')], target, 'exact', 3);
+    const report = gapReport(comparison);
     expect(report).toMatchObject({ mapped_acc_ids: 5, acc_rows_in_dim_issue: 3, covered: 1, missing: 4, not_in_map: 1, duplicate_keys: 1, coverage: '1 / 5 = 20.0 %', projects: 2 });
     expect(report.by_project).toEqual([
       { source_project_id: 'p2', mapped: 3, covered: 0, missing: 3, coverage_pct: 0 },
