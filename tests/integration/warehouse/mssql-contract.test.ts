@@ -70,6 +70,9 @@ function fakeDriver(options: FakeOptions = {}) {
       params.push(p ?? {});
       return answer(text, p) as R[];
     },
+    async batch(text: string) {
+      calls.push(`batch ${text.split('\n')[0]}`);
+    },
     async *stream<R>(text: string, p?: MssqlParams) {
       calls.push(`stream ${text.split('\n')[0]}`);
       params.push(p ?? {});
@@ -84,6 +87,9 @@ function fakeDriver(options: FakeOptions = {}) {
           calls.push(`tx ${text}`);
           params.push(p ?? {});
           return answer(text, p) as R[];
+        },
+        batch: async (text: string) => {
+          calls.push(`batch ${text}`);
         },
         bulk: async (table) => {
           calls.push(`bulk ${table.name} ${table.rows.length}`);
@@ -150,7 +156,7 @@ describe('the SQL Server warehouse dialect (contract, fake driver)', () => {
     expect(error.message).toMatch(/has no view dbo\.vw_acc_issue_id_map/);
   });
 
-  it('writes a batch in one transaction: create #acc_staging, bulk-load, MERGE, drop, commit', async () => {
+  it('writes a batch in one transaction: create #acc_staging (plain batch), bulk-load, MERGE (parameterised), drop, commit', async () => {
     const fake = fakeDriver();
     const warehouse = new MssqlWarehouse(db, fake.driver);
     const shape = await warehouse.preflight();
@@ -159,13 +165,13 @@ describe('the SQL Server warehouse dialect (contract, fake driver)', () => {
     expect(outcome).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
     expect(fake.calls).toEqual([
       'begin',
-      `tx ${createMssqlStagingSql(true)}`,
+      `batch ${createMssqlStagingSql(true)}`,
       'bulk #acc_staging 2',
       `tx ${mergeSql({ hasDisplayId: true, uniqueKeyIndex: true, textColumns: TEXT })}`,
-      `tx ${DROP_MSSQL_STAGING_SQL}`,
+      `batch ${DROP_MSSQL_STAGING_SQL}`,
       'commit',
     ]);
-    expect(fake.params.at(-2)).toEqual({ source_system: 'ACC', import_run_id: 101 });
+    expect(fake.params.at(-1)).toEqual({ source_system: 'ACC', import_run_id: 101 });
     expect(fake.bulks[0]!.columns.map((c) => c.name)).toEqual(['source_issue_id', 'source_project_id', 'issue_bk', 'display_id', 'title']);
     expect(fake.bulks[0]!.rows[0]).toEqual([values(1).sourceIssueId, 'b.p1', '1', 'ACC-1', 'Issue 1']);
   });

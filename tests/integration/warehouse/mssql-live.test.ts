@@ -64,13 +64,13 @@ describe.skipIf(!live)('the SQL Server dialect against a live server (skipped un
   beforeAll(async () => {
     const server = parseDbUrl(url, 'WAREHOUSE_DB_URL');
     master = createMssqlDriver(server);
-    await master.query(`CREATE DATABASE ${database}`);
+    await master.batch(`CREATE DATABASE ${database}`);
     const parsed = new URL(url);
     parsed.pathname = `/${database}`;
     testUrl = parsed.toString();
     const driver = createMssqlDriver(parseDbUrl(testUrl, 'WAREHOUSE_DB_URL'));
     try {
-      for (const statement of [...SCHEMA, ...DATA]) await driver.query(statement);
+      for (const statement of [...SCHEMA, ...DATA]) await driver.batch(statement);
     } finally {
       await driver.close();
     }
@@ -78,7 +78,7 @@ describe.skipIf(!live)('the SQL Server dialect against a live server (skipped un
 
   afterAll(async () => {
     if (!master) return;
-    await master.query(`ALTER DATABASE ${database} SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE ${database}`).catch(() => {});
+    await master.batch(`ALTER DATABASE ${database} SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE ${database}`).catch(() => {});
     await master.close();
   });
 

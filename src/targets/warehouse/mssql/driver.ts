@@ -21,13 +21,21 @@ export interface BulkTable {
 
 /** Work inside one transaction (one connection). */
 export interface MssqlTransaction {
+  /** A parameterised statement (sent through sp_executesql). */
   query<R>(text: string, params?: MssqlParams): Promise<R[]>;
+  /**
+   * A statement sent as a plain batch, without parameters: needed for `CREATE TABLE #…`, since a
+   * local temporary table created inside sp_executesql is dropped when that call ends.
+   */
+  batch(text: string): Promise<void>;
   bulk(table: BulkTable): Promise<void>;
 }
 
 /** A pool of connections to one database. */
 export interface MssqlDriver {
   query<R>(text: string, params?: MssqlParams, doing?: string): Promise<R[]>;
+  /** A statement sent as a plain batch (DDL such as CREATE SCHEMA / VIEW / DATABASE). */
+  batch(text: string, doing?: string): Promise<void>;
   /** Streams the rows of one query (back-pressured). */
   stream<R>(text: string, params?: MssqlParams, doing?: string): AsyncIterable<R>;
   /** Runs `work` in a transaction: commit when it resolves, rollback when it throws. */
@@ -82,11 +90,19 @@ export function createMssqlDriver(db: DbUrl): MssqlDriver {
         throw mssqlError(error, db, doing);
       }
     },
+    async batch(text: string, doing = 'run a batch') {
+      try {
+        await (await connected()).request().batch(text);
+      } catch (error) {
+        throw mssqlError(error, db, doing);
+      }
+    },
     async *stream<R>(text: string, params?: MssqlParams, doing = 'read rows') {
       const request = bind((await connected()).request(), params);
       request.stream = true;
       const rows = request.toReadableStream({ highWaterMark: 500 });
-      void request.query(text);
+      // In stream mode errors arrive on the stream; the promise itself resolves.
+      request.query(text).catch(() => {});
       try {
         for await (const row of rows) yield row as R;
       } catch (error) {
@@ -104,6 +120,9 @@ export function createMssqlDriver(db: DbUrl): MssqlDriver {
       }
       const tx: MssqlTransaction = {
         query: async <R>(text: string, params?: MssqlParams) => (await bind(new sql.Request(transaction), params).query<R>(text)).recordset ?? [],
+        batch: async (text) => {
+          await new sql.Request(transaction).batch(text);
+        },
         bulk: async (table) => {
           const bulk = new sql.Table(table.name);
           bulk.create = false;

@@ -76,7 +76,8 @@ export class MssqlWarehouse implements Warehouse {
     const { hasDisplayId, uniqueKeyIndex, columns } = options.shape;
     const textColumns = new Set([...columns.values()].filter((column) => column.isText).map((column) => column.name.toLowerCase()));
     return this.driver.transaction(async (tx) => {
-      await tx.query(createMssqlStagingSql(hasDisplayId));
+      // A plain batch: a #table created through sp_executesql would vanish when that call ends.
+      await tx.batch(createMssqlStagingSql(hasDisplayId));
       await tx.bulk({
         name: MSSQL_STAGING,
         columns: mssqlStagingColumns(hasDisplayId),
@@ -88,7 +89,7 @@ export class MssqlWarehouse implements Warehouse {
         mergeSql({ hasDisplayId, uniqueKeyIndex: uniqueKeyIndex !== null, textColumns }),
         { source_system: ACC_SYSTEM, import_run_id: options.importRun.id },
       );
-      await tx.query(DROP_MSSQL_STAGING_SQL);
+      await tx.batch(DROP_MSSQL_STAGING_SQL);
       const inserted = counts?.inserted ?? 0;
       const updated = counts?.updated ?? 0;
       const outcome: BatchOutcome = { inserted, updated, unchanged: rows.length - inserted - updated };
