@@ -30,6 +30,7 @@ export interface StoredProvenanceEvent extends ProvenanceEvent {
 export class ProvenanceStore {
   /** The insert statement, prepared once (a bulk writer records 100,000 events in a run). */
   private insert: Database.Statement<unknown[]> | undefined;
+  private insertMany: Database.Statement<unknown[]> | undefined;
 
   constructor(private readonly db: Db) {}
 
@@ -53,6 +54,20 @@ export class ProvenanceStore {
         event.detail ?? null,
         nowIso(),
       );
+  }
+
+  /**
+   * Many events of one run, system, kind and source at once (a set-based writer's batch): one
+   * statement over a JSON array, so 5,000 events cost one call instead of 5,000.
+   */
+  recordMany(common: Pick<ProvenanceEvent, 'run_id' | 'system' | 'scope' | 'kind' | 'source_file'>, events: readonly Pick<ProvenanceEvent, 'item_key' | 'action' | 'target_id' | 'detail'>[]): void {
+    if (!events.length) return;
+    this.insertMany ??= this.db.prepare(
+      `INSERT INTO provenance (run_id, system, scope, kind, item_key, action, target_id, source_file, detail, at)
+       SELECT ?, ?, ?, ?, value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', ?, value ->> '$[3]', ? FROM json_each(?)`,
+    );
+    const rows = JSON.stringify(events.map((event) => [event.item_key, event.action, event.target_id ?? null, event.detail ?? null]));
+    this.insertMany.run(common.run_id, common.system, common.scope ?? null, common.kind, common.source_file ?? null, nowIso(), rows);
   }
 
   /** Events for a record key, oldest first; `system` narrows the search when given. */

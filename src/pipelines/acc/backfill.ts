@@ -9,7 +9,7 @@
  * Only rows that differ are written, so a second run writes nothing; a killed run resumes from its
  * checkpoints without writing committed batches again.
  */
-import { recordPlan, itemsToApply } from '../../engine/plan.js';
+import { itemsToApply } from '../../engine/plan.js';
 import type { RunContext } from '../../engine/run-context.js';
 import type { RunOutcome } from '../../engine/run-definition.js';
 import type { AccDatabases } from '../../targets/registry.js';
@@ -17,9 +17,9 @@ import { boundedList } from '../../transform/warnings.js';
 import { applyBatches, batchCount, type BatchInfo } from './apply-batches.js';
 import { BackfillCheckpoints, type BatchTotals } from './checkpoints.js';
 import { gapReport, type GapReport } from './gap-report.js';
-import { composeAccPlan } from './plan-id.js';
+import { composeAccPlan, recordAccPlan } from './plan-id.js';
 import { planBackfill } from './plan.js';
-import { compareWithWarehouse, preflight, readAccState, requireImportRun } from './read-state.js';
+import { preflight, presenceInWarehouse, readAccState, requireImportRun } from './read-state.js';
 import { backfillMarkdown, backfillNextAction, sampleWrites, SAMPLE_LIMIT, type AccBackfillResult } from './result.js';
 import { keyOrder } from './source-rows.js';
 import { recordProvenance, shapeWarnings, sourceWarnings } from './notes.js';
@@ -45,11 +45,13 @@ const BEFORE = 'acc_backfill.before';
 
 export async function runAccBackfill(input: AccBackfillInput, ctx: RunContext, dbs: AccDatabases): Promise<RunOutcome<AccBackfillResult>> {
   const { source, warehouse } = dbs;
+  const lap = stopwatch();
   try {
     // 1. Read-only checks: objects and columns, the import run to stamp (else nothing is written).
     ctx.progress.start('checking dbo.vw_acc_issue_id_map, dim.issue and fact.issue_import_runs');
     const shape = await preflight(source, warehouse, ctx.signal);
     const importRun = await requireImportRun(warehouse, ctx.signal);
+    lap('preflight');
 
     // 2. Source and target in full, and the gap as it is.
     ctx.progress.start('reading dbo.vw_acc_issue_id_map and the ACC rows of dim.issue');
@@ -57,11 +59,14 @@ export async function runAccBackfill(input: AccBackfillInput, ctx: RunContext, d
     const values = state.source.values;
     const gapNow = gapReport(state.comparison);
     const accRowsNow = state.comparison.accRows;
+    lap('read');
 
     // 3. The plan, recorded under its id (inputs + the target rows it was compared with).
     const plan = planBackfill(state.comparison);
     const composed = composeAccPlan(ACC_BACKFILL_TOOL, state.comparison, plan, importRun, shape.hasDisplayId);
-    recordPlan(ctx.ledger, composed, ctx.runId);
+    lap('plan');
+    recordAccPlan(ctx.ledger, composed, plan, ctx.runId);
+    lap('record plan');
     // Once recorded, the items are not needed here (the writes are plan.writes): let them go.
     const enginePlan = { ...composed, items: [] };
     const warnings = [...shapeWarnings(shape), ...sourceWarnings(state.source, plan)];
@@ -100,6 +105,7 @@ export async function runAccBackfill(input: AccBackfillInput, ctx: RunContext, d
     const before = ctx.ledger.checkpoints.get<Before>(ctx.runId, BEFORE) ?? { acc_rows: accRowsNow, gap: gapNow };
     if (!ctx.resume) ctx.ledger.checkpoints.set(ACC_BACKFILL_TOOL, ctx.runId, BEFORE, before);
     let totals: BatchTotals = { batches: 0, inserted: 0, updated: 0 };
+    let ledgerMs = 0;
     if (ctx.resume) {
       const resumed = checkpoints.resume(plan.writes, keyOrder(warehouse.keyComparison));
       totals = resumed.totals;
@@ -116,19 +122,23 @@ export async function runAccBackfill(input: AccBackfillInput, ctx: RunContext, d
       beforeCommit: (info) => checkpoints.intend(info),
       onCommitted: (info: BatchInfo) => {
         totals = { batches: info.batch + 1, inserted: totals.inserted + info.outcome.inserted, updated: totals.updated + info.outcome.updated };
+        const t0 = performance.now();
         ctx.ledger.transaction(() => {
           checkpoints.commit(totals);
           recordProvenance(ctx.ledger, ctx.runId, warehouse.display, info);
         });
+        ledgerMs += performance.now() - t0;
         ctx.progress.advance(info.rows.length);
       },
     });
+
+    lap(`write (ledger ${Math.round(ledgerMs)} ms)`);
 
     // 5. Counts and the gap after, read again from the warehouse (unless this run wrote nothing).
     let gapAfter = gapNow;
     if (totals.batches > 0 || ctx.resume) {
       ctx.progress.start('reading dim.issue after the backfill');
-      gapAfter = gapReport(await compareWithWarehouse(values, warehouse, shape, importRun.id, ctx.signal));
+      gapAfter = gapReport(await presenceInWarehouse(values, warehouse, shape, ctx.signal));
     }
     const result: AccBackfillResult = {
       ...common,
@@ -142,10 +152,24 @@ export async function runAccBackfill(input: AccBackfillInput, ctx: RunContext, d
       gap_after: gapAfter,
       warnings: boundedList(warnings),
     };
+    lap('read after');
+    ctx.logger.debug(`ACC backfill timings: ${lap.summary()}`);
     return outcome(result, false, enginePlan.planId, input.batchSize);
   } finally {
     await Promise.all([source.close(), warehouse.close()]);
   }
+}
+
+/** Wall-clock time per phase, for the debug log. */
+function stopwatch(): ((phase: string) => void) & { summary(): string } {
+  let last = performance.now();
+  const laps: string[] = [];
+  const lap = (phase: string) => {
+    const now = performance.now();
+    laps.push(`${phase} ${Math.round(now - last)} ms`);
+    last = now;
+  };
+  return Object.assign(lap, { summary: () => laps.join(', ') });
 }
 
 function outcome(result: AccBackfillResult, dryRun: boolean, planId: string, batchSize: number): RunOutcome<AccBackfillResult> {

@@ -37,18 +37,13 @@ export function sourceWarnings(source: SourceRows, plan: AccPlan): string[] {
 
 /** One provenance event per row of a committed batch (inside the caller's ledger transaction). */
 export function recordProvenance(ledger: Ledger, runId: string, scope: string, info: BatchInfo): void {
-  for (const row of info.rows) {
-    const { values } = row;
-    ledger.provenance.record({
-      run_id: runId,
-      system: WAREHOUSE_SYSTEM,
-      scope,
-      kind: 'dim.issue',
+  ledger.provenance.recordMany(
+    { run_id: runId, system: WAREHOUSE_SYSTEM, scope, kind: 'dim.issue', source_file: qualified(ACC_VIEW) },
+    info.rows.map(({ action, values, changed }) => ({
       item_key: values.sourceIssueId,
-      action: row.action === 'insert' ? 'create' : 'update',
+      action: action === 'insert' ? 'create' : 'update',
       target_id: `ACC/${values.sourceIssueId}/${values.sourceProjectId}`,
-      source_file: qualified(ACC_VIEW),
-      detail: `${values.displayId} in project ${values.sourceProjectId}, batch ${info.batch}${row.changed ? `, changed ${row.changed.join(', ')}` : ''}`,
-    });
-  }
+      detail: `${values.displayId} in project ${values.sourceProjectId}, batch ${info.batch}${changed ? `, changed ${changed.join(', ')}` : ''}`,
+    })),
+  );
 }

@@ -97,6 +97,19 @@ export class Comparison {
     this.found[index] = hashValues(current);
   }
 
+  /** Takes one key of dim.issue into account (presence only: for a gap report after writing). */
+  addKey(row: Pick<DimIssueState, 'sourceIssueId' | 'sourceProjectId'>): void {
+    this.accRows++;
+    const index = this.indexOf(row);
+    if (index === undefined) {
+      this.notInMap++;
+      return;
+    }
+    const before = this.marks[index]!;
+    if (before & PRESENT && !(before & REPEATED)) this.duplicateKeys++;
+    this.marks[index] = before & PRESENT ? before | REPEATED : PRESENT;
+  }
+
   /** Whether source row `index` has a row in dim.issue. */
   present(index: number): boolean {
     return (this.marks[index]! & PRESENT) !== 0;
@@ -108,7 +121,7 @@ export class Comparison {
     return FIELDS.filter((_, field) => mask & (1 << field));
   }
 
-  private indexOf(row: DimIssueState): number | undefined {
+  private indexOf(row: Pick<DimIssueState, 'sourceIssueId' | 'sourceProjectId'>): number | undefined {
     const entry = this.byIssue.get(this.fold(row.sourceIssueId));
     if (entry === undefined) return undefined;
     const same = (index: number) => {

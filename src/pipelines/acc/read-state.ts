@@ -44,6 +44,14 @@ export async function readAccState(source: PmSource, warehouse: Warehouse, shape
   return { shape, source: rows, comparison };
 }
 
+/** Streams the keys of dim.issue past the source rows: which are there (for the gap after a backfill). */
+export async function presenceInWarehouse(values: readonly DimIssueValues[], warehouse: Warehouse, shape: WarehouseShape, signal?: AbortSignal): Promise<Comparison> {
+  const comparison = new Comparison(values, '', shape.hasDisplayId, warehouse.keyComparison);
+  for await (const row of warehouse.readAccKeys(signal)) comparison.addKey(row);
+  throwIfCancelled(signal);
+  return comparison;
+}
+
 /** Streams the ACC rows of dim.issue past the source rows. */
 export async function compareWithWarehouse(values: readonly DimIssueValues[], warehouse: Warehouse, shape: WarehouseShape, importRunId: string | number | null, signal?: AbortSignal): Promise<Comparison> {
   const comparison = new Comparison(values, importRunId === null ? '' : String(importRunId), shape.hasDisplayId, warehouse.keyComparison);

@@ -104,6 +104,8 @@ export interface Warehouse {
   latestSuccessfulImportRun(signal?: AbortSignal): Promise<ImportRun | null>;
   /** Streams every ACC row of `dim.issue`. */
   readAccRows(shape: WarehouseShape, signal?: AbortSignal): AsyncIterable<DimIssueState>;
+  /** Streams the key of every ACC row of `dim.issue` (half the bytes of readAccRows: for counting). */
+  readAccKeys(signal?: AbortSignal): AsyncIterable<Pick<DimIssueState, 'sourceIssueId' | 'sourceProjectId'>>;
   /** Number of ACC rows in `dim.issue`. */
   countAccRows(signal?: AbortSignal): Promise<number>;
   /** Writes one batch in one transaction: inserts new keys, updates rows whose values differ. */

@@ -136,5 +136,11 @@ export function mssqlReadAccRowsSql(hasDisplayId: boolean): string {
  WHERE source_system = @source_system;`;
 }
 
+/** The keys of the ACC rows of dim.issue, as text; `@source_system`. */
+export const MSSQL_READ_ACC_KEYS_SQL = `SELECT CONVERT(nvarchar(max), source_issue_id) AS source_issue_id,
+       CONVERT(nvarchar(max), source_project_id) AS source_project_id
+  FROM ${qualified(DIM_ISSUE)}
+ WHERE source_system = @source_system;`;
+
 /** Number of ACC rows in dim.issue; `@source_system`. */
 export const MSSQL_COUNT_ACC_SQL = `SELECT COUNT_BIG(*) AS n FROM ${qualified(DIM_ISSUE)} WHERE source_system = @source_system;`;

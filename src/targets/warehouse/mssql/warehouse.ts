@@ -15,6 +15,7 @@ import {
   mergeSql,
   MSSQL_COUNT_ACC_SQL,
   MSSQL_LATEST_IMPORT_RUN_SQL,
+  MSSQL_READ_ACC_KEYS_SQL,
   MSSQL_STAGING,
   MSSQL_UNIQUE_KEY_INDEX_SQL,
   mssqlReadAccRowsSql,
@@ -64,6 +65,12 @@ export class MssqlWarehouse implements Warehouse {
   async *readAccRows(shape: WarehouseShape): AsyncIterable<DimIssueState> {
     for await (const row of this.driver.stream<AccRow>(mssqlReadAccRowsSql(shape.hasDisplayId), { source_system: ACC_SYSTEM }, 'read dim.issue')) {
       yield { sourceIssueId: row.source_issue_id, sourceProjectId: row.source_project_id, issueBk: row.issue_bk, title: row.title, displayId: row.display_id, importRunId: row.import_run_id };
+    }
+  }
+
+  async *readAccKeys(): AsyncIterable<Pick<DimIssueState, 'sourceIssueId' | 'sourceProjectId'>> {
+    for await (const row of this.driver.stream<AccRow>(MSSQL_READ_ACC_KEYS_SQL, { source_system: ACC_SYSTEM }, 'read the keys of dim.issue')) {
+      yield { sourceIssueId: row.source_issue_id, sourceProjectId: row.source_project_id };
     }
   }
 

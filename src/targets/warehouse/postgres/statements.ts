@@ -112,5 +112,8 @@ export function readAccRowsSql(hasDisplayId: boolean): string {
   return `SELECT source_issue_id::text, source_project_id::text, issue_bk::text, title::text, ${hasDisplayId ? `${DISPLAY_ID_COLUMN}::text` : 'NULL::text'}, import_run_id::text FROM ${qualified(DIM_ISSUE)} WHERE source_system = '${ACC_SYSTEM}'`;
 }
 
+/** The keys of the ACC rows of dim.issue (COPY has no parameters: constants only). */
+export const READ_ACC_KEYS_SQL = `SELECT source_issue_id::text, source_project_id::text FROM ${qualified(DIM_ISSUE)} WHERE source_system = '${ACC_SYSTEM}'`;
+
 /** Number of ACC rows in dim.issue. */
 export const COUNT_ACC_SQL = `SELECT count(*)::bigint AS n FROM ${qualified(DIM_ISSUE)} WHERE source_system = $1`;

@@ -16,6 +16,7 @@ import {
   insertMissingSql,
   LATEST_IMPORT_RUN_SQL,
   LOCK_SQL,
+  READ_ACC_KEYS_SQL,
   readAccRowsSql,
   STAGING,
   stagingColumns,
@@ -62,6 +63,12 @@ export class PostgresWarehouse implements Warehouse {
     const sql = readAccRowsSql(shape.hasDisplayId);
     for await (const [sourceIssueId, sourceProjectId, issueBk, title, displayId, importRunId] of copyOut(this.pool, this.db, 'read dim.issue', sql, signal)) {
       yield { sourceIssueId: sourceIssueId ?? '', sourceProjectId: sourceProjectId ?? '', issueBk: issueBk ?? null, title: title ?? null, displayId: displayId ?? null, importRunId: importRunId ?? null };
+    }
+  }
+
+  async *readAccKeys(signal?: AbortSignal): AsyncIterable<Pick<DimIssueState, 'sourceIssueId' | 'sourceProjectId'>> {
+    for await (const [sourceIssueId, sourceProjectId] of copyOut(this.pool, this.db, 'read the keys of dim.issue', READ_ACC_KEYS_SQL, signal)) {
+      yield { sourceIssueId: sourceIssueId ?? '', sourceProjectId: sourceProjectId ?? '' };
     }
   }
 
