@@ -16,7 +16,7 @@ import type { AccDatabases } from '../../targets/registry.js';
 import { boundedList } from '../../transform/warnings.js';
 import { applyBatches, batchCount, type BatchInfo } from './apply-batches.js';
 import { BackfillCheckpoints, type BatchTotals } from './checkpoints.js';
-import { gapReport, type GapReport } from './gap-report.js';
+import { gapAfterFullBackfill, gapReport, type GapReport } from './gap-report.js';
 import { composeAccPlan, recordAccPlan } from './plan-id.js';
 import { planBackfill } from './plan.js';
 import { preflight, presenceInWarehouse, readAccState, requireImportRun } from './read-state.js';
@@ -134,10 +134,14 @@ export async function runAccBackfill(input: AccBackfillInput, ctx: RunContext, d
 
     lap(`write (ledger ${Math.round(ledgerMs)} ms)`);
 
-    // 5. Counts and the gap after, read again from the warehouse (unless this run wrote nothing).
-    let gapAfter = gapNow;
-    if (totals.batches > 0 || ctx.resume) {
-      ctx.progress.start('reading dim.issue after the backfill');
+    // 5. Counts and the gap after. The ACC rows are counted again; when that count is what this
+    // run's writes explain (every planned row written, before + inserted rows), the gap follows from
+    // the database's own counts; otherwise (a resume, or another writer meanwhile) the keys are read.
+    const accRowsAfter = await warehouse.countAccRows(ctx.signal);
+    const explained = !ctx.resume && totals.inserted === plan.inserted && totals.updated === plan.updated && accRowsAfter === accRowsNow + totals.inserted;
+    let gapAfter = explained ? gapAfterFullBackfill(gapNow, accRowsAfter) : undefined;
+    if (!gapAfter) {
+      ctx.progress.start('reading the keys of dim.issue after the backfill');
       gapAfter = gapReport(await presenceInWarehouse(values, warehouse, shape, ctx.signal));
     }
     const result: AccBackfillResult = {
@@ -146,7 +150,7 @@ export async function runAccBackfill(input: AccBackfillInput, ctx: RunContext, d
       inserted: totals.inserted,
       updated: totals.updated,
       unchanged: values.length - totals.inserted - totals.updated,
-      after: { acc_rows: gapAfter.acc_rows_in_dim_issue },
+      after: { acc_rows: accRowsAfter },
       batches: totals.batches,
       gap_before: before.gap,
       gap_after: gapAfter,

@@ -93,3 +93,19 @@ export function gapReport(comparison: Comparison): GapReport {
     missing_samples: missingSamples,
   };
 }
+
+/** The gap once every mapped id has been written (an apply that wrote its whole plan): all covered. */
+export function gapAfterFullBackfill(before: GapReport, accRows: number): GapReport {
+  return {
+    ...before,
+    acc_rows_in_dim_issue: accRows,
+    covered: before.mapped_acc_ids,
+    missing: 0,
+    coverage_pct: coveragePct(before.mapped_acc_ids, before.mapped_acc_ids),
+    coverage: coverageLine(before.mapped_acc_ids, before.mapped_acc_ids),
+    by_project: before.by_project
+      .map((project) => ({ ...project, covered: project.mapped, missing: 0, coverage_pct: coveragePct(project.mapped, project.mapped) }))
+      .sort((a, b) => (a.source_project_id < b.source_project_id ? -1 : 1)),
+    missing_samples: [],
+  };
+}

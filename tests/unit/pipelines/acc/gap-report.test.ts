@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coverageLine, coveragePct, gapReport } from '../../../../src/pipelines/acc/gap-report.js';
+import { coverageLine, coveragePct, gapAfterFullBackfill, gapReport } from '../../../../src/pipelines/acc/gap-report.js';
 import { Comparison } from '../../../../src/pipelines/acc/plan.js';
 import type { DimIssueValues } from '../../../../src/targets/warehouse/types.js';
 
@@ -30,5 +30,17 @@ describe('the ACC gap report', () => {
       { source_project_id: 'p1', mapped: 2, covered: 1, missing: 1, coverage_pct: 50 },
     ]);
     expect(report.missing_samples[0]).toEqual({ display_id: 'ACC-2', source_issue_id: '2', source_project_id: 'p1' });
+  });
+
+  it('derives the gap after a backfill that wrote its whole plan: every mapped id covered', () => {
+    const comparison = new Comparison([mapped('1', 'p1'), mapped('2', 'p2'), mapped('3', 'p2')], '101', true);
+    comparison.add({ sourceIssueId: '1', sourceProjectId: 'p1', issueBk: '1', title: null, displayId: null, importRunId: '101' });
+    comparison.add({ sourceIssueId: '9', sourceProjectId: 'p9', issueBk: '9', title: null, displayId: null, importRunId: '101' });
+    const after = gapAfterFullBackfill(gapReport(comparison), 4);
+    expect(after).toMatchObject({ mapped_acc_ids: 3, acc_rows_in_dim_issue: 4, covered: 3, missing: 0, not_in_map: 1, coverage: '3 / 3 = 100.0 %', missing_samples: [] });
+    expect(after.by_project.map((p) => [p.source_project_id, p.covered, p.missing])).toEqual([
+      ['p1', 1, 0],
+      ['p2', 2, 0],
+    ]);
   });
 });
