@@ -181,15 +181,18 @@ function sameValues(a: DimIssueValues, b: DimIssueValues): boolean {
   return a.issueBk === b.issueBk && a.title === b.title && a.displayId === b.displayId;
 }
 
-/** Key order (project, then issue), by UTF-16 code units: stable across runs, so batches are too. */
+/**
+ * Key order (issue id, then project — the order of the unique index after source_system, so each
+ * batch lands in one stretch of it), by UTF-16 code units: stable across runs, so batches are too.
+ */
 export function compareValues(a: DimIssueValues, b: DimIssueValues): number {
-  if (a.sourceProjectId !== b.sourceProjectId) return a.sourceProjectId < b.sourceProjectId ? -1 : 1;
   if (a.sourceIssueId !== b.sourceIssueId) return a.sourceIssueId < b.sourceIssueId ? -1 : 1;
+  if (a.sourceProjectId !== b.sourceProjectId) return a.sourceProjectId < b.sourceProjectId ? -1 : 1;
   return 0;
 }
 
 function foldedOrderKey(values: DimIssueValues): string {
-  return `${values.sourceProjectId}\u0000${values.sourceIssueId}`.toLowerCase();
+  return `${values.sourceIssueId}\u0000${values.sourceProjectId}`.toLowerCase();
 }
 
 /** The key order of rows for a warehouse that compares keys exactly or case-insensitively. */

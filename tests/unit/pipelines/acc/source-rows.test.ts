@@ -87,11 +87,11 @@ describe('source rows of the ACC view', () => {
     expect(folded.finish().values).toHaveLength(1);
   });
 
-  it('orders values by project, then issue id', () => {
+  it('orders values by issue id, then project (the unique index order)', () => {
     const collector = new SourceRowCollector(columns(), true);
     collector.add(row({ uuid: U1, projectId: 'b.p2' }));
     collector.add(row({ uuid: U1, projectId: 'b.p1' }));
     collector.add(row({ uuid: U2, projectId: 'b.p2' }));
-    expect(collector.finish().values.map((v) => `${v.sourceProjectId}/${v.sourceIssueId.slice(0, 2)}`)).toEqual(['b.p1/66', 'b.p2/0e', 'b.p2/66']);
+    expect(collector.finish().values.map((v) => `${v.sourceProjectId}/${v.sourceIssueId.slice(0, 2)}`)).toEqual(['b.p2/0e', 'b.p1/66', 'b.p2/66']);
   });
 });
