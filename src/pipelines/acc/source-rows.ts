@@ -36,12 +36,6 @@ const NUMBER = /^\d{1,18}$/;
 const ZERO = /^0+$/;
 const LEADING_ZEROS = /^0+(?=\d)/;
 
-/** The key of a row in a database that compares keys exactly or case-insensitively. */
-export function keyOf(sourceIssueId: string, sourceProjectId: string, comparison: 'exact' | 'case-insensitive' = 'exact'): string {
-  const key = `${sourceIssueId}\u0000${sourceProjectId}`;
-  return comparison === 'exact' ? key : key.toLowerCase();
-}
-
 /** A valid row waiting for de-duplication (by sorting: rows of one key end up side by side). */
 interface Entry {
   values: DimIssueValues;
