@@ -2,7 +2,8 @@
  * Writing a plan's rows in batches: each batch is one transaction on the warehouse (stage, then one
  * set-based upsert), cut from the plan's rows in key order. Each batch is announced to
  * `beforeCommit` inside its transaction (record an intent: its key range and counts) and to
- * `onCommitted` after COMMIT (record the checkpoint) before the next one starts. A resumed run
+ * `onCommitted` after COMMIT (record the checkpoint) before the next one starts; slower bookkeeping
+ * (`alongside`: provenance) runs while the next batch's upsert executes in the database. A resumed run
  * re-plans against the warehouse, where committed batches are already unchanged, so it never writes
  * them again; an intent without a checkpoint tells it whether that batch's COMMIT happened.
  */
@@ -31,8 +32,13 @@ export interface ApplyBatchesOptions {
   firstBatch?: number;
   /** Called inside the batch's transaction, before COMMIT; when it throws the batch is rolled back. */
   beforeCommit?: (info: BatchInfo) => void | Promise<void>;
-  /** Called after COMMIT. */
+  /** Called after COMMIT (keep it quick: the next batch waits for it). */
   onCommitted?: (info: BatchInfo) => void | Promise<void>;
+  /**
+   * Slower bookkeeping of a committed batch (synchronous): run while the next batch's write
+   * statement executes in the database, or after the last batch.
+   */
+  alongside?: (info: BatchInfo) => void;
 }
 
 /** Totals of the batches one call wrote. */
@@ -52,6 +58,14 @@ export function batchCount(rows: number, batchSize: number): number {
 export async function applyBatches(rows: readonly PlannedRow[], warehouse: Warehouse, options: ApplyBatchesOptions): Promise<AppliedTotals> {
   const totals: AppliedTotals = { inserted: 0, updated: 0, unchanged: 0, batches: 0 };
   const firstBatch = options.firstBatch ?? 0;
+  // The committed batch whose `alongside` work is still to do.
+  let deferred: BatchInfo | undefined;
+  const flush = () => {
+    if (!deferred) return;
+    const info = deferred;
+    deferred = undefined;
+    options.alongside?.(info);
+  };
   for (let start = 0; start < rows.length; start += options.batchSize) {
     throwIfCancelled(options.signal);
     const slice = rows.slice(start, start + options.batchSize);
@@ -63,12 +77,17 @@ export async function applyBatches(rows: readonly PlannedRow[], warehouse: Wareh
       importRun: options.importRun,
       shape: options.shape,
       beforeCommit: beforeCommit ? (result) => beforeCommit(info(result)) : undefined,
+      whileWriting: () => flush(),
     });
+    flush();
     totals.inserted += outcome.inserted;
     totals.updated += outcome.updated;
     totals.unchanged += outcome.unchanged;
     totals.batches++;
-    await options.onCommitted?.(info(outcome));
+    const committed = info(outcome);
+    await options.onCommitted?.(committed);
+    deferred = committed;
   }
+  flush();
   return totals;
 }

@@ -35,7 +35,10 @@ export function sourceWarnings(source: SourceRows, plan: AccPlan): string[] {
   return warnings;
 }
 
-/** One provenance event per row of a committed batch (inside the caller's ledger transaction). */
+/**
+ * One provenance event per row of a committed batch (inside the caller's ledger transaction). It is
+ * written while the next batch executes, so a crash can leave the last committed batch without it.
+ */
 export function recordProvenance(ledger: Ledger, runId: string, scope: string, info: BatchInfo): void {
   ledger.provenance.recordMany(
     { run_id: runId, system: WAREHOUSE_SYSTEM, scope, kind: 'dim.issue', source_file: qualified(ACC_VIEW) },

@@ -77,6 +77,11 @@ export interface UpsertOptions {
    * here); when it throws, the batch is rolled back.
    */
   beforeCommit?: (outcome: BatchOutcome) => void | Promise<void>;
+  /**
+   * Called once the batch's write statement has been sent, while the database executes it: room for
+   * other (synchronous) work, such as the ledger bookkeeping of the previous batch.
+   */
+  whileWriting?: () => void;
 }
 
 /** The ProjectManagement side: mapped ACC issues. */

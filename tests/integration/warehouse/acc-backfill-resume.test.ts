@@ -3,6 +3,8 @@
  * that dies right after a batch's COMMIT (before its checkpoint) or right before it (intent
  * recorded, batch rolled back) is resumed to exact totals and the same rows in the warehouse.
  */
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../../src/engine/ledger/ledger.js';
 import { ProgressTracker } from '../../../src/engine/progress.js';
@@ -94,10 +96,24 @@ describe('resuming an ACC backfill', () => {
     }
   });
 
-  it('backfills the seed in one run: 8 batches of 500, full coverage after', async () => {
+  it('backfills the seed in one run: 8 batches of 500, full coverage after, one provenance event per row written', async () => {
     const { url } = await dbs.freshWarehouse();
     const run = await attempt(url, false);
     expect(run.result).toMatchObject({ inserted: 3659, updated: 4, batches: 8 });
     expect(run.result.gap_after?.coverage).toBe('3,696 / 3,696 = 100.0 %');
+    const db = new Database(path.join(tmp.dir, 'state.db'), { readonly: true });
+    try {
+      const events = db.prepare("SELECT action, count(*) AS n FROM provenance WHERE system = 'warehouse' GROUP BY action ORDER BY action").all();
+      expect(events).toEqual([
+        { action: 'create', n: 3659 },
+        { action: 'update', n: 4 },
+      ]);
+    } finally {
+      db.close();
+    }
+    const updated = run.result.samples.find((sample) => sample.action === 'update')!;
+    expect(ledger.provenance.forKey(updated.source_issue_id, 'warehouse')).toMatchObject([
+      { run_id: 'r-acc-1', kind: 'dim.issue', action: 'update', source_file: 'dbo.vw_acc_issue_id_map', target_id: `ACC/${updated.source_issue_id}/${updated.source_project_id}` },
+    ]);
   });
 });

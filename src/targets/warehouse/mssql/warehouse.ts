@@ -7,6 +7,7 @@ import type { DbUrl } from '../connection-url.js';
 import { requireColumns } from '../preflight.js';
 import { ACC_SYSTEM, DIM_ISSUE, DIM_ISSUE_COLUMNS, DISPLAY_ID_COLUMN, IMPORT_RUN_COLUMNS, IMPORT_RUNS, qualified, SUCCESS_STATUS } from '../schema.js';
 import type { BatchOutcome, DimIssueState, DimIssueValues, ImportRun, UpsertOptions, Warehouse, WarehouseShape } from '../types.js';
+import { whileSent } from '../while-writing.js';
 import { listMssqlColumns } from './catalog.js';
 import { createMssqlDriver, type MssqlDriver } from './driver.js';
 import {
@@ -92,10 +93,11 @@ export class MssqlWarehouse implements Warehouse {
           hasDisplayId ? [row.sourceIssueId, row.sourceProjectId, row.issueBk, row.displayId, row.title] : [row.sourceIssueId, row.sourceProjectId, row.issueBk, row.title],
         ),
       });
-      const [counts] = await tx.query<{ inserted: number; updated: number }>(
-        mergeSql({ hasDisplayId, uniqueKeyIndex: uniqueKeyIndex !== null, textColumns }),
-        { source_system: ACC_SYSTEM, import_run_id: options.importRun.id },
-      );
+      const sent = tx.query<{ inserted: number; updated: number }>(mergeSql({ hasDisplayId, uniqueKeyIndex: uniqueKeyIndex !== null, textColumns }), {
+        source_system: ACC_SYSTEM,
+        import_run_id: options.importRun.id,
+      });
+      const [counts] = await whileSent(sent, options.whileWriting);
       await tx.batch(DROP_MSSQL_STAGING_SQL);
       const inserted = counts?.inserted ?? 0;
       const updated = counts?.updated ?? 0;

@@ -8,6 +8,7 @@ import { ACC_SYSTEM, DIM_ISSUE, DIM_ISSUE_COLUMNS, DISPLAY_ID_COLUMN, IMPORT_RUN
 import type { DbUrl } from '../connection-url.js';
 import { requireColumns } from '../preflight.js';
 import type { BatchOutcome, DimIssueState, DimIssueValues, ImportRun, UpsertOptions, Warehouse, WarehouseShape } from '../types.js';
+import { whileSent } from '../while-writing.js';
 import { encodeCopyRow } from './copy-text.js';
 import { checkout, copyIn, copyOut, createPgPool, listColumns, query } from './pool.js';
 import {
@@ -86,7 +87,7 @@ export class PostgresWarehouse implements Warehouse {
       try {
         await query(client, this.db, 'create the staging table', createStagingSql(hasDisplayId));
         await copyIn(client, this.db, 'load a batch into staging', STAGING, stagingColumns(hasDisplayId), stagingText(rows, options, hasDisplayId));
-        const { inserted, updated } = uniqueKeyIndex ? await this.upsert(client, hasDisplayId) : await this.lockedUpdateInsert(client, hasDisplayId);
+        const { inserted, updated } = uniqueKeyIndex ? await this.upsert(client, hasDisplayId, options.whileWriting) : await this.lockedUpdateInsert(client, hasDisplayId, options.whileWriting);
         const outcome: BatchOutcome = { inserted, updated, unchanged: rows.length - inserted - updated };
         await options.beforeCommit?.(outcome);
         await query(client, this.db, 'commit a batch', 'COMMIT');
@@ -105,15 +106,17 @@ export class PostgresWarehouse implements Warehouse {
     }
   }
 
-  private async upsert(client: pg.PoolClient, hasDisplayId: boolean): Promise<{ inserted: number; updated: number }> {
-    const { rows } = await query<{ inserted: number; updated: number }>(client, this.db, 'upsert a batch into dim.issue', upsertSql(hasDisplayId));
+  private async upsert(client: pg.PoolClient, hasDisplayId: boolean, whileWriting?: () => void): Promise<{ inserted: number; updated: number }> {
+    // node-postgres sends the statement at once; the database works on it while `whileWriting` runs.
+    const sent = query<{ inserted: number; updated: number }>(client, this.db, 'upsert a batch into dim.issue', upsertSql(hasDisplayId));
+    const { rows } = await whileSent(sent, whileWriting);
     return rows[0] ?? { inserted: 0, updated: 0 };
   }
 
   /** Without a unique index: lock out other writers, update what differs, insert what is missing. */
-  private async lockedUpdateInsert(client: pg.PoolClient, hasDisplayId: boolean): Promise<{ inserted: number; updated: number }> {
+  private async lockedUpdateInsert(client: pg.PoolClient, hasDisplayId: boolean, whileWriting?: () => void): Promise<{ inserted: number; updated: number }> {
     await query(client, this.db, 'lock dim.issue', LOCK_SQL);
-    const updated = await query<{ n: number }>(client, this.db, 'update dim.issue', updateChangedSql(hasDisplayId));
+    const updated = await whileSent(query<{ n: number }>(client, this.db, 'update dim.issue', updateChangedSql(hasDisplayId)), whileWriting);
     const inserted = await query<{ n: number }>(client, this.db, 'insert into dim.issue', insertMissingSql(hasDisplayId));
     return { inserted: inserted.rows[0]?.n ?? 0, updated: updated.rows[0]?.n ?? 0 };
   }
