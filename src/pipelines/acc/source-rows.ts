@@ -103,7 +103,8 @@ export class SourceRowCollector {
     for (let start = 0; start < entries.length; ) {
       let end = start + 1;
       while (end < entries.length && this.sameKey(entries[start]!, entries[end]!)) end++;
-      this.keep(entries.slice(start, end), values);
+      if (end === start + 1) values.push(entries[start]!.values);
+      else this.keep(entries.slice(start, end), values);
       start = end;
     }
     return { read: this.read, values, rejects: this.rejects, duplicates: this.duplicates };
