@@ -83,9 +83,9 @@ export class PostgresWarehouse implements Warehouse {
     const client = await checkout(this.pool, this.db);
     let broken = false;
     try {
-      await query(client, this.db, 'begin a transaction', 'BEGIN');
       try {
-        await query(client, this.db, 'create the staging table', createStagingSql(hasDisplayId));
+        // One round trip: the transaction and its staging table (simple query, no parameters).
+        await query(client, this.db, 'begin a batch and create its staging table', `BEGIN; ${createStagingSql(hasDisplayId)}`);
         await copyIn(client, this.db, 'load a batch into staging', STAGING, stagingColumns(hasDisplayId), stagingText(rows, options, hasDisplayId));
         const { inserted, updated } = uniqueKeyIndex ? await this.upsert(client, hasDisplayId, options.whileWriting) : await this.lockedUpdateInsert(client, hasDisplayId, options.whileWriting);
         const outcome: BatchOutcome = { inserted, updated, unchanged: rows.length - inserted - updated };
