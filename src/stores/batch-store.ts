@@ -67,3 +67,34 @@ export function orderContentHash(lines: readonly WprLine[]): string {
     .map(({ line_key, order_id, line_item, product, fields }) => ({ line_key, order_id, line_item, product, fields }));
   return sha256(canonicalJson(content));
 }
+
+/**
+ * The sort key of a line item within its order: whole numbers by value (`2` before `10`), then
+ * other text as written. Both stores order a batch's lines by (order id, this key).
+ */
+export function lineSortKey(lineItem: string): string {
+  return /^\d{1,15}$/.test(lineItem) ? `0${lineItem.padStart(15, '0')}` : `1${lineItem}`;
+}
+
+/** Compares two lines the way {@link BatchStore.readBatch} orders them. */
+export function compareLines(a: Pick<WprLine, 'order_id' | 'line_item'>, b: Pick<WprLine, 'order_id' | 'line_item'>): number {
+  if (a.order_id !== b.order_id) return a.order_id < b.order_id ? -1 : 1;
+  const ka = lineSortKey(a.line_item);
+  const kb = lineSortKey(b.line_item);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** Order id → {@link orderContentHash}, from lines read in batch order (grouped by order). */
+export async function hashOrders(lines: AsyncIterable<WprLine>): Promise<Map<string, string>> {
+  const hashes = new Map<string, string>();
+  let current: WprLine[] = [];
+  for await (const line of lines) {
+    if (current.length > 0 && current[0]!.order_id !== line.order_id) {
+      hashes.set(current[0]!.order_id, orderContentHash(current));
+      current = [];
+    }
+    current.push(line);
+  }
+  if (current.length > 0) hashes.set(current[0]!.order_id, orderContentHash(current));
+  return hashes;
+}
