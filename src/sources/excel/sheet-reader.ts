@@ -13,7 +13,10 @@
  * - The sheet's `<dimension ref="A1:J100001"/>` gives the last row for progress (read from the
  *   first bytes of the sheet as they stream past; undefined when the workbook omits it).
  * - Errors raised by exceljs or its zip and XML parsers (a damaged archive, malformed XML) become a
- *   ValidationError naming the file; errors in the caller's code are not touched.
+ *   ValidationError naming the file; errors in the caller's code are not touched. A damaged
+ *   compressed entry makes unzipper emit 'error' on its parse stream while exceljs waits for that
+ *   entry to end (forever): the reader listens on the stream its input is piped into and stops
+ *   waiting as soon as it fails.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -60,6 +63,25 @@ interface StreamingWorkbook extends AsyncIterable<StreamingWorksheet> {
 const DIMENSION = /<(?:\w+:)?dimension\s+ref="(?:[A-Z]+\d+:)?[A-Z]+(\d+)"/;
 const DIMENSION_SEARCH_LIMIT = 64 * 1024;
 
+/**
+ * A promise rejected by the first error of the input stream or of the stream it is piped into
+ * (exceljs pipes its input into unzipper's parser, which reports damaged entries there).
+ */
+function failureOf(input: fs.ReadStream): Promise<never> {
+  let fail!: (error: unknown) => void;
+  const failure = new Promise<never>((_resolve, reject) => {
+    fail = reject;
+  });
+  failure.catch(() => undefined); // observed through Promise.race only
+  input.on('error', fail);
+  const pipe = input.pipe.bind(input);
+  input.pipe = (<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T => {
+    destination.on('error', fail);
+    return pipe(destination, options);
+  }) as typeof input.pipe;
+  return failure;
+}
+
 /** Normalises a sheet name for a forgiving match. */
 function sheetKey(name: string): string {
   return name.trim().replace(/\s+/g, ' ').toLowerCase();
@@ -87,10 +109,7 @@ export class ExcelSheetReader {
   async *rows(): AsyncGenerator<SheetRow> {
     await assertWorkbookFile(this.file);
     const input = fs.createReadStream(this.file);
-    let inputError: Error | undefined;
-    input.on('error', (error) => {
-      inputError = error;
-    });
+    const failure = failureOf(input);
     const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
       worksheets: 'emit',
       sharedStrings: 'cache',
@@ -101,7 +120,7 @@ export class ExcelSheetReader {
     let found = false;
     let hiddenDefault = false;
     try {
-      for await (const worksheet of this.guard(workbook, () => inputError)) {
+      for await (const worksheet of this.guard(workbook, failure)) {
         this.noteWorkbook(workbook);
         if (found || !this.wants(worksheet)) {
           if (!found && this.isHiddenDefault(worksheet)) hiddenDefault = true;
@@ -111,7 +130,7 @@ export class ExcelSheetReader {
         found = true;
         this.sheetName = worksheet.name;
         worksheet.iterator = this.sniffDimension(worksheet.iterator);
-        yield* this.guard(worksheet, () => inputError);
+        yield* this.guard(worksheet, failure);
       }
       this.noteWorkbook(workbook);
       if (workbook.model === undefined) {
@@ -164,14 +183,14 @@ export class ExcelSheetReader {
   }
 
   /** Re-throws errors from exceljs (zip, XML, input stream) as a ValidationError naming the file. */
-  private async *guard<T>(source: AsyncIterable<T>, inputError: () => Error | undefined): AsyncGenerator<T> {
+  private async *guard<T>(source: AsyncIterable<T>, failure: Promise<never>): AsyncGenerator<T> {
     const iterator = source[Symbol.asyncIterator]();
     for (;;) {
       let step: IteratorResult<T>;
       try {
-        step = await iterator.next();
+        step = await Promise.race([iterator.next(), failure]);
       } catch (error) {
-        throw this.unreadable(inputError() ?? error);
+        throw this.unreadable(error);
       }
       if (step.done) return;
       yield step.value;

@@ -169,8 +169,21 @@ export class WprOrderReport {
       }
     }
     this.rejected++;
-    this.options.onReject({ file: this.fileName, sheet: this.sheet!, row: row.number, reason: problems.join('; '), raw: csvLine(rowTexts(row), { neutralise: false }) });
+    this.options.onReject({ file: this.fileName, sheet: this.sheet!, row: row.number, reason: problems.join('; '), raw: this.rawText(row, fields) });
     return undefined;
+  }
+
+  /** The row's cells as one CSV line, serial dates in date columns shown as dates. */
+  private rawText(row: SheetRow, fields: FieldReader[]): string {
+    const texts = rowTexts(row);
+    for (const reader of fields) {
+      if (reader.col === undefined || reader.column.type !== 'date') continue;
+      const value = row.findCell(reader.col)?.value;
+      if (typeof value !== 'number') continue;
+      const date = cellDate(value, this.reader.date1904);
+      if (typeof date === 'string') texts[reader.col - 1] = date;
+    }
+    return csvLine(texts, { neutralise: false });
   }
 }
 
