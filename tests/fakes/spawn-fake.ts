@@ -68,3 +68,8 @@ export async function spawnFake(entry: string, options: object, timeoutMs = 20_0
 export function spawnFakeInnergy(options: FakeInnergyOptions = {}, timeoutMs?: number): Promise<SpawnedFake> {
   return spawnFake(fileURLToPath(new URL('./innergy-main.ts', import.meta.url)), options, timeoutMs);
 }
+
+/** Spawns the fake InfluxDB (`tests/fakes/influx-main.ts`) in its own process; `apiKey` is its token. */
+export function spawnFakeInflux(options: import('./influx.js').FakeInfluxOptions = {}, timeoutMs?: number): Promise<SpawnedFake> {
+  return spawnFake(fileURLToPath(new URL('./influx-main.ts', import.meta.url)), options, timeoutMs);
+}
