@@ -7,6 +7,9 @@
  *   transaction (old lines of the same batch id deleted first): readers see the previous batch or
  *   the new one, never half of it, and a killed process (even `kill -9`) leaves the previous state,
  *   since SQLite discards an uncommitted transaction on the next open.
+ * - Lines live in one B-tree keyed (batch, order id, line sort key, line key): read order is key
+ *   order, and one index to maintain keeps 100k-line ingests close to the speed of reading the
+ *   workbook. Line keys are unique within a batch by construction (the ingest rejects duplicates).
  * - `readBatch` reads on its own connection inside a read transaction (one snapshot even when a
  *   re-ingest commits meanwhile), in pages by keyset (order id, line sort key, line key), so the
  *   store's connection stays free for other calls while a consumer works through the lines.
@@ -41,9 +44,8 @@ const SCHEMA = `
     source_file  TEXT NOT NULL,
     source_sheet TEXT NOT NULL,
     source_row   INTEGER NOT NULL,
-    PRIMARY KEY (batch_id, line_key)
-  );
-  CREATE INDEX IF NOT EXISTS wpr_lines_in_order ON wpr_lines (batch_id, order_id, line_sort, line_key);
+    PRIMARY KEY (batch_id, order_id, line_sort, line_key)
+  ) WITHOUT ROWID;
 `;
 
 const PAGE = 2000;
@@ -110,6 +112,7 @@ export class SqliteBatchStore implements BatchStore {
     signal?: AbortSignal,
   ): Promise<BatchSummary> {
     const db = openDb(this.file);
+    db.pragma('cache_size = -65536'); // 64 MiB: a 100k-line batch stays in cache until commit
     try {
       db.exec('BEGIN IMMEDIATE');
       db.prepare('DELETE FROM wpr_lines WHERE batch_id = ?').run(batch.batch_id);

@@ -71,7 +71,31 @@ function numberText(value: number): string {
 }
 
 function isoFromUtc(date: Date): string {
-  return date.toISOString().slice(0, 10);
+  return isoFromDays(Math.floor(date.getTime() / MS_PER_DAY));
+}
+
+const isoByDay = new Map<number, string>();
+
+/**
+ * `YYYY-MM-DD` of a day number (days since 1970-01-01), by the civil-from-days algorithm
+ * (H. Hinnant) rather than through Date: this runs for every date cell. Recent results are cached.
+ */
+function isoFromDays(days: number): string {
+  const cached = isoByDay.get(days);
+  if (cached !== undefined) return cached;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const iso = `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+  if (isoByDay.size >= 50_000) isoByDay.clear();
+  isoByDay.set(days, iso);
+  return iso;
 }
 
 /** Cell text: trimmed; empty text is null; numbers as written; dates as `YYYY-MM-DD`. */
@@ -87,8 +111,9 @@ export function cellText(value: CellScalar): string | null {
 }
 
 const MS_PER_DAY = 86_400_000;
-const EPOCH_1900 = Date.UTC(1899, 11, 30);
-const EPOCH_1904 = Date.UTC(1904, 0, 1);
+/** 1899-12-30 and 1904-01-01 as days since 1970-01-01. */
+const EPOCH_1900_DAYS = Date.UTC(1899, 11, 30) / MS_PER_DAY;
+const EPOCH_1904_DAYS = Date.UTC(1904, 0, 1) / MS_PER_DAY;
 /** 9999-12-31 in the 1900 system: the last date Excel shows. */
 const LAST_SERIAL = 2_958_465;
 
@@ -100,10 +125,9 @@ const LAST_SERIAL = 2_958_465;
 export function excelSerialToIso(serial: number, date1904 = false): string | typeof INVALID {
   if (!Number.isFinite(serial) || serial < (date1904 ? 0 : 1) || serial > LAST_SERIAL) return INVALID;
   const days = Math.floor(Math.round(serial * MS_PER_DAY) / MS_PER_DAY);
-  if (date1904) return isoFromUtc(new Date(EPOCH_1904 + days * MS_PER_DAY));
+  if (date1904) return isoFromDays(EPOCH_1904_DAYS + days);
   if (days === 60) return INVALID;
-  const shifted = days < 60 ? days + 1 : days;
-  return isoFromUtc(new Date(EPOCH_1900 + shifted * MS_PER_DAY));
+  return isoFromDays(EPOCH_1900_DAYS + (days < 60 ? days + 1 : days));
 }
 
 /** A calendar date `YYYY-MM-DD`: real dates, Excel serials, ISO or US text; null when empty. */

@@ -8,5 +8,6 @@ export { findHeaderRow, rowTexts, HEADER_SEARCH_ROWS } from './header-row.js';
 export type { FindHeaderOptions, SheetHeader } from './header-row.js';
 export { CellProblem, cellDate, cellNumber, cellText, excelSerialToIso, resolveCell } from './cell-values.js';
 export type { CellScalar } from './cell-values.js';
-export { assertWorkbookFile, hasEndOfCentralDirectory, signatureOf } from './workbook-file.js';
-export type { WorkbookSignature } from './workbook-file.js';
+export { findEndOfCentralDirectory, openWorkbookArchive, signatureOf } from './workbook-file.js';
+export type { WorkbookArchive, WorkbookSignature, ZipEntry } from './workbook-file.js';
+export { partsInReadOrder, workbookPartsStream } from './workbook-parts.js';

@@ -5,11 +5,10 @@
  * - The sheet is chosen by name: the one asked for (exact, else case- and space-insensitive), or
  *   the default name, which must be a visible sheet (a hidden sheet is read only when named).
  *   An unknown sheet is a ValidationError listing the sheets present.
- * - Shared strings are cached by exceljs (one copy per distinct string); styles are not read, so
- *   date cells arrive as Excel serial numbers (see cell-values.ts). Excel and LibreOffice put the
- *   shared strings after the sheets in the archive, so exceljs parks each sheet in a temporary file
- *   (in the OS temp dir, removed as soon as it has been read) until the strings are known: that is
- *   how it keeps memory bounded. Sheets that are not wanted are skipped without being parsed.
+ * - exceljs reads the workbook's parts from workbook-parts.ts's re-laid zip stream (relationships,
+ *   workbook, shared strings, then the sheets: see there why). Shared strings are cached by exceljs
+ *   (one copy per distinct string); styles are not read, so date cells arrive as Excel serial
+ *   numbers (see cell-values.ts). Sheets that are not wanted are skipped without being parsed.
  * - The sheet's `<dimension ref="A1:J100001"/>` gives the last row for progress (read from the
  *   first bytes of the sheet as they stream past; undefined when the workbook omits it).
  * - Errors raised by exceljs or its zip and XML parsers (a damaged archive, malformed XML) become a
@@ -18,11 +17,12 @@
  *   entry to end (forever): the reader listens on the stream its input is piped into and stops
  *   waiting as soon as it fails.
  */
-import fs from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { ValidationError } from '../../engine/errors.js';
-import { assertWorkbookFile } from './workbook-file.js';
+import { MigrationError, ValidationError } from '../../engine/errors.js';
+import { openWorkbookArchive } from './workbook-file.js';
+import { workbookPartsStream } from './workbook-parts.js';
 
 /** A row as the streaming reader gives it (the part of exceljs's Row used here). */
 export interface SheetRow {
@@ -49,10 +49,12 @@ export interface ExcelSheetReaderOptions {
 }
 
 /** exceljs's WorksheetReader, as far as this module uses it (its typings omit name and state). */
-interface StreamingWorksheet extends AsyncIterable<SheetRow> {
+interface StreamingWorksheet {
   name: string;
   state?: string;
   iterator: AsyncIterable<Buffer | string> & { destroy?: () => void };
+  /** The sheet's rows in batches (one batch per chunk of XML), as `{eventType: 'row', value}` events. */
+  parse(): AsyncIterator<Array<{ eventType: string; value: unknown }>>;
 }
 
 interface StreamingWorkbook extends AsyncIterable<StreamingWorksheet> {
@@ -64,22 +66,41 @@ const DIMENSION = /<(?:\w+:)?dimension\s+ref="(?:[A-Z]+\d+:)?[A-Z]+(\d+)"/;
 const DIMENSION_SEARCH_LIMIT = 64 * 1024;
 
 /**
- * A promise rejected by the first error of the input stream or of the stream it is piped into
- * (exceljs pipes its input into unzipper's parser, which reports damaged entries there).
+ * The first error of the input stream or of the stream it is piped into (exceljs pipes its input
+ * into unzipper's parser, which reports damaged entries there), and a way to wait for a promise
+ * unless that error comes first. (Not Promise.race with a promise that never settles: each race
+ * would leave a reaction on it, one per row.)
  */
-function failureOf(input: fs.ReadStream): Promise<never> {
-  let fail!: (error: unknown) => void;
-  const failure = new Promise<never>((_resolve, reject) => {
-    fail = reject;
-  });
-  failure.catch(() => undefined); // observed through Promise.race only
-  input.on('error', fail);
-  const pipe = input.pipe.bind(input);
-  input.pipe = (<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T => {
-    destination.on('error', fail);
-    return pipe(destination, options);
-  }) as typeof input.pipe;
-  return failure;
+class InputFailure {
+  private error: unknown;
+  private rejectPending: ((error: unknown) => void) | undefined;
+
+  constructor(input: Readable) {
+    input.on('error', (error) => this.fail(error));
+    const pipe = input.pipe.bind(input);
+    input.pipe = (<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T => {
+      destination.on('error', (error: unknown) => this.fail(error));
+      return pipe(destination, options);
+    }) as typeof input.pipe;
+  }
+
+  /** `promise`'s outcome, or a rejection with the input's error if it fails first. */
+  async unless<T>(promise: Promise<T>): Promise<T> {
+    if (this.error !== undefined) throw this.error;
+    try {
+      return await new Promise<T>((resolve, reject) => {
+        this.rejectPending = reject;
+        promise.then(resolve, reject);
+      });
+    } finally {
+      this.rejectPending = undefined;
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.error ??= error;
+    this.rejectPending?.(error);
+  }
 }
 
 /** Normalises a sheet name for a forgiving match. */
@@ -89,7 +110,7 @@ function sheetKey(name: string): string {
 
 /** Streams the rows of one sheet of a workbook. */
 export class ExcelSheetReader {
-  /** The sheet being read (known once rows() has started). */
+  /** The sheet being read (known once rows() or batches() has started). */
   sheetName: string | undefined;
   /** The sheet's last row according to its dimension, when the workbook records it. */
   lastRow: number | undefined;
@@ -107,9 +128,17 @@ export class ExcelSheetReader {
 
   /** Rows of the chosen sheet, in order. Throws ValidationError for a non-workbook or an unknown sheet. */
   async *rows(): AsyncGenerator<SheetRow> {
-    await assertWorkbookFile(this.file);
-    const input = fs.createReadStream(this.file);
-    const failure = failureOf(input);
+    for await (const batch of this.batches()) yield* batch;
+  }
+
+  /**
+   * Rows of the chosen sheet in batches (all rows of one chunk of the sheet's XML, often hundreds):
+   * one asynchronous step per batch instead of one per row. Same errors as {@link rows}.
+   */
+  async *batches(): AsyncGenerator<SheetRow[]> {
+    const archive = await openWorkbookArchive(this.file);
+    const input = workbookPartsStream(archive);
+    const failure = new InputFailure(input);
     const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
       worksheets: 'emit',
       sharedStrings: 'cache',
@@ -130,7 +159,12 @@ export class ExcelSheetReader {
         found = true;
         this.sheetName = worksheet.name;
         worksheet.iterator = this.sniffDimension(worksheet.iterator);
-        yield* this.guard(worksheet, failure);
+        const parser = worksheet.parse();
+        for await (const events of this.guard({ [Symbol.asyncIterator]: () => parser }, failure)) {
+          const rows: SheetRow[] = [];
+          for (const event of events) if (event.eventType === 'row') rows.push(event.value as SheetRow);
+          if (rows.length > 0) yield rows;
+        }
       }
       this.noteWorkbook(workbook);
       if (workbook.model === undefined) {
@@ -183,14 +217,14 @@ export class ExcelSheetReader {
   }
 
   /** Re-throws errors from exceljs (zip, XML, input stream) as a ValidationError naming the file. */
-  private async *guard<T>(source: AsyncIterable<T>, failure: Promise<never>): AsyncGenerator<T> {
+  private async *guard<T>(source: AsyncIterable<T>, failure: InputFailure): AsyncGenerator<T> {
     const iterator = source[Symbol.asyncIterator]();
     for (;;) {
       let step: IteratorResult<T>;
       try {
-        step = await Promise.race([iterator.next(), failure]);
+        step = await failure.unless(iterator.next());
       } catch (error) {
-        throw this.unreadable(error);
+        throw error instanceof MigrationError ? error : this.unreadable(error);
       }
       if (step.done) return;
       yield step.value;

@@ -55,6 +55,13 @@ describe('excelSerialToIso', () => {
     expect(excelSerialToIso(2958465)).toBe('9999-12-31');
   });
 
+  it('agrees with the calendar for every serial from 1900-03-01 to 2119', () => {
+    for (let serial = 61; serial < 80_000; serial += 1) {
+      const expected = new Date(Date.UTC(1899, 11, 30) + serial * 86_400_000).toISOString().slice(0, 10);
+      if (excelSerialToIso(serial) !== expected) expect(excelSerialToIso(serial)).toBe(expected);
+    }
+  });
+
   it('drops the time of day', () => {
     expect(excelSerialToIso(45306.99999)).toBe('2024-01-15');
     expect(excelSerialToIso(45306.5)).toBe('2024-01-15');

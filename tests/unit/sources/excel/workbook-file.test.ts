@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../../src/engine/errors.js';
 import { ExcelSheetReader } from '../../../../src/sources/excel/sheet-reader.js';
-import { assertWorkbookFile } from '../../../../src/sources/excel/workbook-file.js';
+import { openWorkbookArchive } from '../../../../src/sources/excel/workbook-file.js';
 import { WPR_FIXTURES } from '../../../helpers/xlsx.js';
 import { makeTempDir } from '../../engine/helpers/temp.js';
 
@@ -16,7 +16,7 @@ beforeEach(() => {
 afterEach(() => tmp.cleanup());
 
 async function failure(file: string): Promise<ValidationError> {
-  const error = await assertWorkbookFile(file).then(
+  const error = await openWorkbookArchive(file).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -24,9 +24,11 @@ async function failure(file: string): Promise<ValidationError> {
   return error as ValidationError;
 }
 
-describe('assertWorkbookFile', () => {
-  it('accepts a workbook saved by LibreOffice', async () => {
-    await expect(assertWorkbookFile(plain)).resolves.toBeUndefined();
+describe('openWorkbookArchive', () => {
+  it('lists the parts of a workbook saved by LibreOffice from its central directory', async () => {
+    const archive = await openWorkbookArchive(plain);
+    expect(archive.entries.map((entry) => entry.name)).toEqual(expect.arrayContaining(['xl/workbook.xml', 'xl/worksheets/sheet1.xml', 'xl/sharedStrings.xml']));
+    expect(archive.entries.find((entry) => entry.name === 'xl/workbook.xml')).toMatchObject({ method: 8, compressedSize: expect.any(Number) });
   });
 
   it('says an empty file is empty', async () => {
