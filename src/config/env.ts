@@ -48,6 +48,8 @@ export interface AppConfig {
   retentionDays: number;
   /** Concurrent MCP sessions of the HTTP transport. */
   httpMaxSessions: number;
+  /** Largest CSV record read; a longer one is skipped and reported. */
+  maxRecordBytes: number;
 }
 
 const optionalText = z
@@ -103,6 +105,9 @@ const envSchema = z.object({
   LOG_LEVEL: optionalText.pipe(z.enum(['error', 'warn', 'info', 'debug'], { error: 'use one of error, warn, info, debug' }).optional()),
   MIGRATION_HTTP_MAX_SESSIONS: optionalText.pipe(
     z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1).max(10_000)).optional(),
+  ),
+  MIGRATION_MAX_RECORD_BYTES: optionalText.pipe(
+    z.string().regex(/^\d+$/, 'must be a whole number of bytes').transform(Number).pipe(z.number().int().min(1024).max(1 << 30)).optional(),
   ),
   MIGRATION_RETENTION_DAYS: optionalText.pipe(
     z.string().regex(/^\d+$/, 'must be a whole number of days').transform(Number).pipe(z.number().int().min(1).max(3650)).optional(),
@@ -177,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     logLevel: e.LOG_LEVEL ?? 'info',
     retentionDays: e.MIGRATION_RETENTION_DAYS ?? 30,
     httpMaxSessions: e.MIGRATION_HTTP_MAX_SESSIONS ?? 100,
+    maxRecordBytes: e.MIGRATION_MAX_RECORD_BYTES ?? 1 << 20,
   };
 }
 
