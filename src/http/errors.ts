@@ -5,16 +5,16 @@
  * caller can leak a secret through a message, a stack, a cause or `JSON.stringify(error)`.
  */
 import { STATUS_CODES } from 'node:http';
-import { AuthError, MigrationError, TerminalError, TransientError, type ErrorKind } from '../engine/errors.js';
+import { AuthError, MigrationError, TerminalError, TransientError, type ErrorKind, type RequestOutcome } from '../engine/errors.js';
 import { apiErrorMessage, bodyExcerpt, redactUrl, safeBody, sanitizeCause } from './sanitize.js';
 import { redact } from '../logging/redact.js';
 
 /**
- * Whether the target may have applied the request: `not_sent` (it never left: connection refused,
- * DNS failure), `rejected` (the target answered and refused it: 4xx, 429), `unknown` (it was sent
- * and may have been applied: 5xx, reset connection, timeout) — reconcile with a lookup.
+ * Whether the target may have applied the request (the engine's RequestOutcome): `not_sent` (it never
+ * left: connection refused, DNS failure), `rejected` (the target answered and refused it: 4xx, 429),
+ * `unknown` (it was sent and may have been applied: 5xx, reset connection, timeout) — reconcile with a lookup.
  */
-export type RequestOutcome = 'not_sent' | 'unknown' | 'rejected';
+export type { RequestOutcome };
 
 /** What every HTTP error is told about the request. URLs are redacted by the error. */
 export interface HttpRequestFacts {
@@ -32,6 +32,11 @@ export interface HttpResponseFacts extends HttpRequestFacts {
   status: number;
   statusText?: string;
   bodyText?: string;
+}
+
+/** Whether a request only reads (so a failure cannot have changed anything on the target). */
+function isRead(method: string): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
 }
 
 function statusLine(status: number, statusText: string | undefined): string {
@@ -81,7 +86,7 @@ export class HttpStatusError extends MigrationError {
 
   constructor(kind: Extract<ErrorKind, 'terminal' | 'transient'>, facts: HttpResponseFacts, options: { action?: string; note?: string } = {}) {
     const { message, details } = answered(facts, options.note);
-    super(kind, message, { action: options.action ?? defaultStatusAction(kind, facts), details });
+    super(kind, message, { action: options.action ?? defaultStatusAction(kind, facts), details, outcome: facts.outcome });
     this.name = 'HttpStatusError';
     ({ target: this.target, method: this.method, url: this.url, status: this.status, outcome: this.outcome, retries: this.retries, body: this.body } = details);
   }
@@ -97,6 +102,7 @@ function defaultStatusAction(kind: ErrorKind, facts: HttpResponseFacts): string 
   if (facts.status === 429) {
     return `${facts.target} kept throttling the requests; wait a little (or lower ${rateLimitVariable(facts.target)}), then resume the run with resume_run.`;
   }
+  if (isRead(facts.method)) return `${facts.target} is failing (${facts.status}); a read changes nothing there: wait a little and try again (a run that stopped continues with resume_run).`;
   if (facts.outcome === 'unknown') {
     return `${facts.target} may have applied this request before failing; resume the run with resume_run, which looks the record up before writing it again.`;
   }
@@ -116,7 +122,7 @@ export class HttpAuthError extends AuthError {
   /** `authHint` becomes the action, e.g. "Check INNERGY_API_KEY in the environment…". */
   constructor(facts: HttpResponseFacts, authHint?: string) {
     const { message, details } = answered(facts);
-    super(message, { action: authHint, details });
+    super(message, { action: authHint, details, outcome: facts.outcome });
     this.name = 'HttpAuthError';
     ({ target: this.target, method: this.method, url: this.url, status: this.status, outcome: this.outcome, retries: this.retries, body: this.body } = details);
   }
@@ -148,11 +154,11 @@ export class NetworkError extends TransientError {
           : `gave no answer to ${facts.method} ${url}: ${facts.reason}`;
     const message = `${facts.target} ${verb}${afterRetries(facts.retries)}`;
     const action =
-      facts.outcome === 'not_sent'
-        ? `Check that ${facts.target} is reachable (its base URL, DNS, network), then resume the run with resume_run.`
+      facts.outcome === 'not_sent' || isRead(facts.method)
+        ? `Check that ${facts.target} is reachable (its base URL, DNS, network), then try again; a run that stopped continues with resume_run.`
         : `The request reached ${facts.target} but no answer came back, so it may have been applied; resume the run with resume_run, which looks the record up before writing it again.`;
     const details = { target: facts.target, method: facts.method, url, outcome: facts.outcome, retries: facts.retries, code: facts.code };
-    super(redact(sentence(message)), { action, details, cause: sanitizeCause(cause) });
+    super(redact(sentence(message)), { action, details, cause: sanitizeCause(cause), outcome: facts.outcome });
     this.name = 'NetworkError';
     ({ target: this.target, method: this.method, url: this.url, outcome: this.outcome, retries: this.retries, code: this.code } = details);
   }
@@ -183,7 +189,7 @@ export class NonJsonResponseError extends TerminalError {
       `${contentType ? `content-type ${contentType}` : 'no content-type'} instead of JSON: "${excerpt}"`;
     const action = `Check the ${facts.target} base URL and API key: an HTML answer usually means a login page or a wrong route.`;
     const details = { target: facts.target, method: facts.method, url, status: facts.status, contentType, outcome: facts.outcome, excerpt };
-    super(redact(sentence(message)), { action, details });
+    super(redact(sentence(message)), { action, details, outcome: facts.outcome });
     this.name = 'NonJsonResponseError';
     ({ target: this.target, method: this.method, url: this.url, status: this.status, contentType: this.contentType } = details);
     ({ outcome: this.outcome, excerpt: this.excerpt } = details);
@@ -212,6 +218,8 @@ export class CircuitOpenError extends TransientError {
       {
         action: `Check that ${target} is up and reachable, then resume the run with resume_run.`,
         details: { target, consecutiveFailures, retryInMs },
+        stopsRun: true,
+        outcome: 'not_sent',
       },
     );
     this.name = 'CircuitOpenError';

@@ -6,16 +6,17 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { describeError, MigrationError, ValidationError } from '../engine/errors.js';
+import { operatorErrorFromFs } from '../engine/fs-errors.js';
 import type { ProgressSnapshot } from '../engine/progress.js';
 import { redact } from '../logging/redact.js';
-import { isWritingTool, type ToolDefinition } from '../tools/tool-definition.js';
+import { isWritingTool, type AnyTool } from '../tools/tool-definition.js';
+
+export type { AnyTool } from '../tools/tool-definition.js';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyTool = ToolDefinition<any, any>;
 
 export function registerTool(server: McpServer, tool: AnyTool, deps: AppDeps): void {
   server.registerTool(
@@ -40,7 +41,8 @@ export function registerTool(server: McpServer, tool: AnyTool, deps: AppDeps): v
         const out: CallToolResult = { content: [{ type: 'text', text: redact(result.text) }], structuredContent: result.structured };
         if (result.isError) out.isError = true;
         return out;
-      } catch (error) {
+      } catch (caught) {
+        const error = operatorErrorFromFs(caught) ?? caught;
         if (error instanceof MigrationError) return errorResult(error);
         deps.logger.error(`Tool ${tool.name} failed with an unexpected error: ${(error as Error)?.stack ?? String(error)}`);
         throw error;
