@@ -1,7 +1,7 @@
 /**
  * MCP resources: run records (`migration://runs/{run_id}`), run reports
- * (`migration://runs/{run_id}/report`, Markdown) and the JSON Schemas of our file formats
- * (`migration://schemas/{name}`).
+ * (`migration://runs/{run_id}/report`, Markdown), the JSON Schemas of our file formats
+ * (`migration://schemas/{name}`) and the WPR batch list (`migration://wpr/batches`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mc
 import type { AppDeps } from '../app-deps.js';
 import { packageRoot } from '../package-root.js';
 import { composeResult } from '../tools/run-result.js';
+import { registerWprResources } from './wpr-resources.js';
 
 export function registerResources(server: McpServer, deps: AppDeps): void {
   server.registerResource(
@@ -42,6 +43,8 @@ export function registerResources(server: McpServer, deps: AppDeps): void {
       return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text }] };
     },
   );
+
+  registerWprResources(server, deps);
 
   const schemaDir = path.join(packageRoot(), 'schemas');
   server.registerResource(

@@ -68,6 +68,12 @@ export function orderContentHash(lines: readonly WprLine[]): string {
   return sha256(canonicalJson(content));
 }
 
+/** The content hash of one line: SHA-256 of its canonical JSON, source excluded (for provenance). */
+export function lineContentHash(line: WprLine): string {
+  const { line_key, order_id, line_item, product, fields } = line;
+  return sha256(canonicalJson({ line_key, order_id, line_item, product, fields }));
+}
+
 /**
  * The sort key of a line item within its order: whole numbers by value (`2` before `10`), then
  * other text as written. Both stores order a batch's lines by (order id, this key).

@@ -13,6 +13,7 @@ import { listRunsTool } from './runs/list-runs.js';
 import { pruneLedgerTool } from './runs/prune-ledger.js';
 import { resetCheckpointsTool } from './runs/reset-checkpoints.js';
 import { resumeRunTool } from './runs/resume-run.js';
+import { wprIngestOrdersTool } from './wpr/wpr-ingest-orders.js';
 
 export const ALL_TOOLS: readonly AnyTool[] = [
   runPpakExportEtlTool,
@@ -21,6 +22,7 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   migrationHealthCheckTool,
   runFullCycleTool,
   checkInnergyConnectionTool,
+  wprIngestOrdersTool,
   listRunsTool,
   getRunTool,
   resumeRunTool,

@@ -11,13 +11,20 @@
  * its partial window is; both are best effort (1.8 has no delete route), since readers ignore
  * windows no manifest names.
  */
-import { InfluxDB } from '@influxdata/influxdb-client';
+import { InfluxDB, setLogger } from '@influxdata/influxdb-client';
 import { ConfigError, throwIfCancelled } from '../../engine/errors.js';
+import { getLogger } from '../../logging/logger.js';
+import { redact } from '../../logging/redact.js';
 import type { BatchStore, BatchSummary, WprLine } from '../batch-store.js';
 import { hashOrders } from '../batch-store.js';
 import { influxError } from './influx-errors.js';
 import { LINE_MEASUREMENT, lineFromRow, linePoint, linesQuery, manifestFromRow, manifestPoint, manifestQuery, rfc3339Nano, type BatchManifest } from './influx-schema.js';
 import { InfluxLineWriter, type InfluxWriteOptions } from './influx-writer.js';
+
+/** The client logs retried and failed writes itself: into our logger (stderr), never the console. */
+const clientLog = (level: 'warn' | 'debug') => (message: string, error?: unknown) =>
+  getLogger()[level](redact(`InfluxDB client: ${message}${error instanceof Error ? ` ${error.message}` : ''}`));
+setLogger({ error: clientLog('warn'), warn: clientLog('debug') });
 
 /** Where the store writes, and how. */
 export interface InfluxStoreConfig {

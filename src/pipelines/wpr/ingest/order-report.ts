@@ -53,6 +53,8 @@ export interface WprOrderReportOptions {
   onHeader?: (info: WprHeaderInfo) => void;
   /** Called after each batch of rows with the sheet row reached. */
   onProgress?: (row: number) => void;
+  /** Awaited after each batch of rows (e.g. to flush the rejects file). */
+  afterBatch?: () => Promise<void>;
 }
 
 const CORE = new Set(['order_id', 'line_item', 'product']);
@@ -121,6 +123,7 @@ export class WprOrderReport {
         }
         if (batch.length > 0) onProgress?.(batch[batch.length - 1]!.number);
         throwIfCancelled(signal);
+        await this.options.afterBatch?.();
         const step = await batches.next();
         if (step.done) break;
         batch = step.value;
