@@ -116,14 +116,17 @@ export function runFlux(query: string, bucketPoints: (bucket: string) => StoredP
 }
 
 function pivot(rows: Row[], schema: Schema): Row[] {
+  const tags = [...schema.tags].sort();
   const byKey = new Map<string, Row>();
   for (const row of rows) {
-    const { _field, _value, ...rest } = row;
-    const series = Object.keys(rest).filter((k) => k === '_measurement' || schema.tags.has(k)).sort().map((k) => [k, rest[k]]);
-    const key = `${JSON.stringify(series)}\u0000${String(row._time)}`;
-    const target = byKey.get(key) ?? { ...rest };
-    target[String(_field)] = _value ?? null;
-    byKey.set(key, target);
+    const key = `${String(row._measurement)}\u0000${tags.map((tag) => row[tag] ?? '\u0001').join('\u0000')}\u0000${String(row._time)}`;
+    let target = byKey.get(key);
+    if (target === undefined) {
+      const { _field: _f, _value: _v, ...rest } = row;
+      target = rest;
+      byKey.set(key, target);
+    }
+    target[String(row._field)] = row._value ?? null;
   }
   return [...byKey.values()];
 }
@@ -131,7 +134,7 @@ function pivot(rows: Row[], schema: Schema): Row[] {
 function bySeries(rows: Row[], groupKey: (column: string) => boolean): Table[] {
   const tables = new Map<string, Table>();
   for (const row of rows) {
-    const key = JSON.stringify(Object.keys(row).filter(groupKey).sort().map((column) => [column, String(row[column])]));
+    const key = Object.keys(row).filter(groupKey).sort().map((column) => `${column}=${String(row[column])}`).join('\u0000');
     const table = tables.get(key) ?? { key, rows: [] };
     table.rows.push(row);
     tables.set(key, table);

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startFakeServer, type FakeServer } from '../fakes/fake-http.js';
 import { startFakeInnergy, type FakeInnergy } from '../fakes/innergy.js';
 import { writeCanonicalProjects } from '../helpers/canonical.js';
+import { copyWprFixtures } from '../helpers/wpr.js';
 import { callTool, callToCompletion, connectStdio, type StdioSession } from '../helpers/mcp.js';
 import { makeWorkspace, type Workspace } from '../helpers/workspace.js';
 
@@ -36,6 +37,7 @@ let ws: Workspace;
 let evil: FakeServer;
 let collector: FakeServer;
 let innergy: FakeInnergy;
+let influx: FakeServer;
 const seen: string[] = [];
 let stderr = '';
 
@@ -81,10 +83,21 @@ beforeAll(async () => {
   }
   await b.close();
   stderr += b.stderr();
+
+  // The WPR ingest against an InfluxDB that echoes the token it was sent.
+  const echo = (req: { headers: Record<string, unknown> }) => json(401, { code: 'unauthorized', message: `bad token ${String(req.headers.authorization)}` }, { 'x-echo': String(req.headers.authorization) });
+  influx = await startFakeServer({ name: 'echoing InfluxDB', routes: [{ method: 'POST', path: '/api/v2/query', handler: echo }, { method: 'POST', path: '/api/v2/write', handler: echo }] });
+  const urls = Object.fromEntries(Object.entries(URL_PASSWORDS).map(([k, [url]]) => [k, url]));
+  const c = await connectStdio({ ...ws.env, ...SECRETS, ...urls, INFLUX_URL: influx.url, INFLUX_ORG: 'org', INFLUX_BUCKET: 'wpr', LOG_LEVEL: 'debug' });
+  const wpr = await callToCompletion(c.client, 'wpr_ingest_orders', { file: `${copyWprFixtures(ws)}/orders_plain.xlsx` });
+  record(wpr);
+  seen.push(JSON.stringify(await c.client.readResource({ uri: 'migration://wpr/batches' }).catch((error: unknown) => String(error))));
+  await c.close();
+  stderr += c.stderr();
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all([evil?.close(), collector?.close(), innergy?.close()]);
+  await Promise.all([evil?.close(), collector?.close(), innergy?.close(), influx?.close()]);
   ws?.cleanup();
 });
 
@@ -97,6 +110,7 @@ describe('secrets', () => {
     const all = seen.join('\n');
     expect(all).toContain('another origin');
     expect(all).toMatch(/401|Unauthorized/);
+    expect(all).toMatch(/InfluxDB at http:\/\/127\.0\.0\.1:\d+ answered 401/);
     expect(filesUnder(path.join(ws.outputDir, 'reports')).length).toBeGreaterThanOrEqual(4);
     expect(innergy.requests.count({ method: 'POST' })).toBeGreaterThan(0);
   });

@@ -109,7 +109,7 @@ export async function ingestWprOrders(input: WprIngestInput, ctx: WprIngestConte
       sheet: report.sheet ?? header?.sheet ?? input.sheet ?? '',
       header_row: header?.headerRow ?? 0,
       rejects_file: rejectsPath,
-      rejects: rejects.samples,
+      rejects: rejects.samples.map(({ sheet, row, reason }) => ({ sheet, row, reason })),
       warnings: warnings.list(),
     };
   } finally {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../../src/engine/errors.js';
 import { ExcelSheetReader } from '../../../../src/sources/excel/sheet-reader.js';
 import { openWorkbookArchive } from '../../../../src/sources/excel/workbook-file.js';
-import { WPR_FIXTURES } from '../../../helpers/xlsx.js';
+import { WPR_FIXTURES, zipOfTextFile } from '../../../helpers/xlsx.js';
 import { makeTempDir } from '../../engine/helpers/temp.js';
 
 const plain = path.join(WPR_FIXTURES, 'orders_plain.xlsx');
@@ -71,20 +71,8 @@ describe('openWorkbookArchive', () => {
 
 describe('ExcelSheetReader on a zip that is not a workbook', () => {
   it('says the archive has no workbook part', async () => {
-    // A valid zip archive with one text entry (stored, no compression), built by hand.
-    const name = Buffer.from('a.txt');
-    const data = Buffer.from('hello\n');
-    const crc = crc32(data);
-    const local = Buffer.concat([header(0x04034b50, [20, 0, 0, 0, 0], crc, data.length, name.length, 0), name, data]);
-    const central = Buffer.concat([centralHeader(crc, data.length, name.length), name]);
-    const end = Buffer.alloc(22);
-    end.writeUInt32LE(0x06054b50, 0);
-    end.writeUInt16LE(1, 8);
-    end.writeUInt16LE(1, 10);
-    end.writeUInt32LE(central.length, 12);
-    end.writeUInt32LE(local.length, 16);
     const file = path.join(tmp.dir, 'notes.xlsx');
-    fs.writeFileSync(file, Buffer.concat([local, central, end]));
+    fs.writeFileSync(file, zipOfTextFile('a.txt', 'hello\n'));
     const reader = new ExcelSheetReader(file, { defaultSheet: 'WP_Overall_Order_Report' });
     await expect(drain(reader)).rejects.toThrow(/notes\.xlsx is a zip archive but not an Excel workbook/);
   });
@@ -94,37 +82,4 @@ async function drain(reader: ExcelSheetReader): Promise<number> {
   let rows = 0;
   for await (const _row of reader.rows()) rows++;
   return rows;
-}
-
-function header(signature: number, shorts: number[], crc: number, size: number, nameLength: number, extra: number): Buffer {
-  const buffer = Buffer.alloc(30);
-  buffer.writeUInt32LE(signature, 0);
-  shorts.forEach((value, i) => buffer.writeUInt16LE(value, 4 + i * 2));
-  buffer.writeUInt32LE(crc, 14);
-  buffer.writeUInt32LE(size, 18);
-  buffer.writeUInt32LE(size, 22);
-  buffer.writeUInt16LE(nameLength, 26);
-  buffer.writeUInt16LE(extra, 28);
-  return buffer;
-}
-
-function centralHeader(crc: number, size: number, nameLength: number): Buffer {
-  const buffer = Buffer.alloc(46);
-  buffer.writeUInt32LE(0x02014b50, 0);
-  buffer.writeUInt16LE(20, 4);
-  buffer.writeUInt16LE(20, 6);
-  buffer.writeUInt32LE(crc, 16);
-  buffer.writeUInt32LE(size, 20);
-  buffer.writeUInt32LE(size, 24);
-  buffer.writeUInt16LE(nameLength, 28);
-  return buffer;
-}
-
-function crc32(data: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of data) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
 }
