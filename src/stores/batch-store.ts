@@ -41,6 +41,13 @@ export interface BatchSummary {
   created_at: string;
 }
 
+/** Where a stored line came from, and its content hash (what provenance records). */
+export interface LineSource {
+  line_key: string;
+  source: WprLine['source'];
+  content_hash: string;
+}
+
 /** Where WPR batches live. */
 export interface BatchStore {
   readonly kind: 'sqlite' | 'influxdb';
@@ -52,6 +59,11 @@ export interface BatchStore {
   getBatch(batchId: string): Promise<BatchSummary | undefined>;
   /** The lines of a batch, ordered by order id then line item (streamed). */
   readBatch(batchId: string, signal?: AbortSignal): AsyncIterable<WprLine>;
+  /**
+   * The source and content hash of every line of a batch, in batch order, cheaper than `readBatch`
+   * (optional: without it, read the batch and use {@link lineContentHash}).
+   */
+  lineSources?(batchId: string, signal?: AbortSignal): AsyncIterable<LineSource>;
   /** Order id → content hash of the order's lines ({@link orderContentHash}). */
   orderHashes(batchId: string, signal?: AbortSignal): Promise<Map<string, string>>;
   close(): Promise<void>;
@@ -68,10 +80,34 @@ export function orderContentHash(lines: readonly WprLine[]): string {
   return sha256(canonicalJson(content));
 }
 
-/** The content hash of one line: SHA-256 of its canonical JSON, source excluded (for provenance). */
-export function lineContentHash(line: WprLine): string {
-  const { line_key, order_id, line_item, product, fields } = line;
-  return sha256(canonicalJson({ line_key, order_id, line_item, product, fields }));
+/**
+ * The canonical JSON of a line's fields (sorted keys, as `canonicalJson` writes them). Fields whose
+ * keys are already in order (the ingest builds them so) take JSON.stringify's fast path.
+ */
+export function canonicalFieldsJson(fields: Record<string, WprValue>): string {
+  const names = Object.keys(fields);
+  let sorted = true;
+  for (let i = 1; i < names.length && sorted; i++) sorted = names[i - 1]! < names[i]!;
+  if (sorted) return JSON.stringify(fields);
+  names.sort();
+  let text = '';
+  for (const name of names) {
+    const value = fields[name];
+    if (value === undefined) continue;
+    text += `${text === '' ? '' : ','}${JSON.stringify(name)}:${JSON.stringify(value)}`;
+  }
+  return `{${text}}`;
+}
+
+/**
+ * The content hash of one line (for provenance): SHA-256 of the canonical JSON of the line without
+ * its source — the text `canonicalJson` gives, written out directly (this runs for every line).
+ * `fieldsJson` is the line's {@link canonicalFieldsJson} when the caller already has it.
+ */
+export function lineContentHash(line: Pick<WprLine, 'line_key' | 'order_id' | 'line_item' | 'product'> & { fields?: WprLine['fields'] }, fieldsJson = canonicalFieldsJson(line.fields ?? {})): string {
+  return sha256(
+    `{"fields":${fieldsJson},"line_item":${JSON.stringify(line.line_item)},"line_key":${JSON.stringify(line.line_key)},"order_id":${JSON.stringify(line.order_id)},"product":${JSON.stringify(line.product)}}`,
+  );
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../src/engine/errors.js';
-import { compareLines, orderContentHash, type BatchStore, type WprLine } from '../../../src/stores/batch-store.js';
+import { compareLines, lineContentHash, orderContentHash, type BatchStore, type WprLine } from '../../../src/stores/batch-store.js';
 
 /** `count` lines spread over orders of `perOrder` lines, with every kind of value. */
 export function makeLines(count: number, perOrder = 3, prefix = 'WPO'): WprLine[] {
@@ -135,6 +135,18 @@ export function describeBatchStoreContract(name: string, open: () => Promise<Bat
       const hashes = await store.orderHashes(id('h'));
       expect([...hashes.keys()]).toEqual(['WPO000000', 'WPO000001', 'WPO000002']);
       expect(hashes.get('WPO000001')).toBe(orderContentHash(lines.slice(3, 6).map((line) => ({ ...line, source: { ...line.source, row: 999 } }))));
+      await store.close();
+    });
+
+    it('gives the source and content hash of every line, in batch order, when it keeps them', async () => {
+      const store = await open();
+      const lines = makeLines(12);
+      await store.writeBatch(meta('s'), lines);
+      if (store.lineSources) {
+        const sources = [];
+        for await (const source of store.lineSources(id('s'))) sources.push(source);
+        expect(sources).toEqual([...lines].sort(compareLines).map((line) => ({ line_key: line.line_key, source: line.source, content_hash: lineContentHash(line) })));
+      }
       await store.close();
     });
 

@@ -39,15 +39,21 @@ interface ColumnReader {
 /** Reads rows of one sheet whose header has been found. */
 export class OrderLineReader {
   private readonly readers: ColumnReader[];
-  private readonly duplicates = new DuplicateIndex();
+  private readonly duplicates: DuplicateIndex;
 
+  /** @param expectedRows the sheet's last row when known (sizes the duplicate index once) */
   constructor(
     columns: WprColumns,
     header: SheetHeader<string>,
     private readonly source: { file: string; sheet: string },
     private readonly date1904: boolean,
+    expectedRows = 1024,
   ) {
-    this.readers = Object.entries(columns).map(([field, column]) => {
+    this.duplicates = new DuplicateIndex(Math.min(Math.max(expectedRows, 1024), 1 << 22) * 2);
+    // Fields in name order: the line's `fields` object then has its keys sorted, which is what the
+    // store's canonical JSON wants (and JSON.stringify's fast path gives).
+    const byName = Object.entries(columns).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    this.readers = byName.map(([field, column]) => {
       const col = header.columns[field] ?? 0;
       const slot = field === 'order_id' ? Slot.OrderId : field === 'line_item' ? Slot.LineItem : field === 'product' ? Slot.Product : Slot.Field;
       return { field, kind: KINDS[column.type ?? 'text'], slot, col, header: col === 0 ? (column.headers[0] ?? field) : (header.headers[col - 1] ?? field) };

@@ -104,7 +104,7 @@ export class WprOrderReport {
         aliasIndex: aliasIndexOf(this.options.columns),
       });
       const sheet = (this.sheet = this.reader.sheetName ?? this.options.sheet ?? DEFAULT_WPR_SHEET);
-      const lineReader = new OrderLineReader(this.options.columns, header, { file: this.fileName, sheet }, this.reader.date1904);
+      const lineReader = new OrderLineReader(this.options.columns, header, { file: this.fileName, sheet }, this.reader.date1904, this.reader.lastRow);
       this.options.onHeader?.({ sheet, headerRow: header.row, lastRow: this.reader.lastRow, unknown: header.unknown, absent: header.absent });
       for (;;) {
         for (; at < batch.length; at++) {

@@ -7,7 +7,7 @@
  */
 import type { RunContext } from '../../../engine/run-context.js';
 import { throwIfCancelled } from '../../../engine/errors.js';
-import { lineContentHash, type BatchStore } from '../../../stores/batch-store.js';
+import { lineContentHash, type BatchStore, type LineSource } from '../../../stores/batch-store.js';
 import type { ProvenanceEvent } from '../../../engine/ledger/provenance-store.js';
 
 /** The provenance system of WPR lines. */
@@ -25,7 +25,7 @@ export async function recordBatchProvenance(
   const detail = `batch ${batchId} (${store.kind})`;
   let chunk: ProvenanceEvent[] = [];
   let count = 0;
-  for await (const line of store.readBatch(batchId, signal)) {
+  for await (const line of lineSources(store, batchId, signal)) {
     chunk.push({
       run_id: runId,
       system: WPR_SYSTEM,
@@ -37,7 +37,7 @@ export async function recordBatchProvenance(
       source_file: line.source.file,
       source_sheet: line.source.sheet,
       source_line: line.source.row,
-      content_hash: lineContentHash(line),
+      content_hash: line.content_hash,
       detail,
     });
     if (chunk.length === CHUNK) {
@@ -52,4 +52,13 @@ export async function recordBatchProvenance(
   count += chunk.length;
   progress.set(count);
   return count;
+}
+
+/** The store's own line sources when it keeps hashes, else the lines read back and hashed. */
+async function* lineSources(store: BatchStore, batchId: string, signal?: AbortSignal): AsyncGenerator<LineSource> {
+  if (store.lineSources) {
+    yield* store.lineSources(batchId, signal);
+    return;
+  }
+  for await (const line of store.readBatch(batchId, signal)) yield { line_key: line.line_key, source: line.source, content_hash: lineContentHash(line) };
 }
