@@ -1,7 +1,7 @@
 /**
  * The InfluxDB batch store (when `INFLUX_URL` is set): WPR batches as points in an InfluxDB 2.x
- * bucket — or an InfluxDB 1.8+ database through its `/api/v2` compatibility routes (token
- * `user:password`, bucket `database/retention-policy`, org ignored) — through
+ * bucket — or an InfluxDB 1.8+ database through its `/api/v2` compatibility routes, Flux enabled
+ * (token `user:password`, bucket `database/retention-policy`, org ignored) — through
  * `@influxdata/influxdb-client`. The layout (one point per line, manifest written last, one time
  * window per ingest) is in influx-schema.ts; writing, retries and 413 splitting in influx-writer.ts.
  *
