@@ -115,7 +115,11 @@ export function lineContentHash(line: Pick<WprLine, 'line_key' | 'order_id' | 'l
  * other text as written. Both stores order a batch's lines by (order id, this key).
  */
 export function lineSortKey(lineItem: string): string {
-  return /^\d{1,15}$/.test(lineItem) ? `0${lineItem.padStart(15, '0')}` : `1${lineItem}`;
+  if (!/^\d{1,26}$/.test(lineItem)) return `1${lineItem}`;
+  // A whole number: its digit count as one letter (a = 1 digit … z = 26), then the digits, so
+  // numbers sort by value in a short key ('2' → '0a2', '10' → '0b10'; '002' sorts as '2').
+  const digits = lineItem.replace(/^0+(?=\d)/, '');
+  return `0${String.fromCharCode(96 + digits.length)}${digits}`;
 }
 
 /** Compares two lines the way {@link BatchStore.readBatch} orders them. */

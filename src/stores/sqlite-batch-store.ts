@@ -7,7 +7,8 @@
  *   transaction (old lines of the same batch id deleted first): readers see the previous batch or
  *   the new one, never half of it, and a killed process (even `kill -9`) leaves the previous state,
  *   since SQLite discards an uncommitted transaction on the next open.
- * - A line's fields are stored as canonical JSON, so its content hash (provenance) needs no parse.
+ * - A line's fields are stored as canonical JSON, so its content hash (provenance) needs no parse;
+ *   its file and sheet only when they differ from the batch's (they seldom do: less to write).
  * - Lines live in one B-tree keyed (batch, order id, line sort key, line key): read order is key
  *   order, and one index to maintain keeps 100k-line ingests close to the speed of reading the
  *   workbook. Line keys are unique within a batch by construction (the ingest rejects duplicates).
@@ -42,8 +43,8 @@ const SCHEMA = `
     line_item    TEXT NOT NULL,
     product      TEXT NOT NULL,
     fields_json  TEXT NOT NULL,
-    source_file  TEXT NOT NULL,
-    source_sheet TEXT NOT NULL,
+    source_file  TEXT,
+    source_sheet TEXT,
     source_row   INTEGER NOT NULL,
     PRIMARY KEY (batch_id, order_id, line_sort, line_key)
   ) WITHOUT ROWID;
@@ -59,8 +60,10 @@ interface LineRow {
   line_item: string;
   product: string;
   fields_json: string;
-  source_file: string;
-  source_sheet: string;
+  source_file: string | null;
+  source_sheet: string | null;
+  batch_file: string | null;
+  batch_sheet: string | null;
   source_row: number;
 }
 
@@ -131,8 +134,8 @@ export class SqliteBatchStore implements BatchStore {
           line.line_item,
           line.product,
           canonicalFieldsJson(line.fields),
-          line.source.file,
-          line.source.sheet,
+          line.source.file === batch.file ? null : line.source.file,
+          line.source.sheet === batch.sheet ? null : line.source.sheet,
           line.source.row,
         );
         if (++count % CANCEL_EVERY === 0) throwIfCancelled(signal);
@@ -165,32 +168,35 @@ export class SqliteBatchStore implements BatchStore {
   }
 
   async *readBatch(batchId: string, signal?: AbortSignal): AsyncIterable<WprLine> {
-    for await (const row of this.pages<LineRow>('*', batchId, signal)) yield toLine(row);
+    for await (const row of this.pages(batchId, signal)) yield toLine(row);
   }
 
   async *lineSources(batchId: string, signal?: AbortSignal): AsyncIterable<LineSource> {
     // fields_json is stored canonical, so the hash needs no parse (see lineContentHash).
-    for await (const row of this.pages<LineRow>('*', batchId, signal)) {
-      yield { line_key: row.line_key, source: { file: row.source_file, sheet: row.source_sheet, row: row.source_row }, content_hash: lineContentHash(row, row.fields_json) };
+    for await (const row of this.pages(batchId, signal)) {
+      yield { line_key: row.line_key, source: sourceOf(row), content_hash: lineContentHash(row, row.fields_json) };
     }
   }
 
-  /** The rows of a batch in key order, read in pages on a connection of their own (one snapshot). */
-  private async *pages<R extends Pick<LineRow, 'order_id' | 'line_sort' | 'line_key'>>(columns: string, batchId: string, signal?: AbortSignal): AsyncGenerator<R> {
+  /**
+   * The rows of a batch in key order, read in pages on a connection of their own (one snapshot),
+   * with the batch's file and sheet (a line's own are stored only when they differ).
+   */
+  private async *pages(batchId: string, signal?: AbortSignal): AsyncGenerator<LineRow> {
     const db = openDb(this.file, true);
     try {
       db.exec('BEGIN');
-      const first = db.prepare(`SELECT ${columns} FROM wpr_lines WHERE batch_id = ? ORDER BY order_id, line_sort, line_key LIMIT ${PAGE}`);
-      const next = db.prepare(
-        `SELECT ${columns} FROM wpr_lines WHERE batch_id = ? AND (order_id, line_sort, line_key) > (?, ?, ?) ORDER BY order_id, line_sort, line_key LIMIT ${PAGE}`,
-      );
-      let page = first.all(batchId) as R[];
+      const select = 'SELECT l.*, b.file AS batch_file, b.sheet AS batch_sheet FROM wpr_lines l JOIN wpr_batches b ON b.batch_id = l.batch_id WHERE l.batch_id = ?';
+      const order = `ORDER BY l.order_id, l.line_sort, l.line_key LIMIT ${PAGE}`;
+      const first = db.prepare(`${select} ${order}`);
+      const next = db.prepare(`${select} AND (l.order_id, l.line_sort, l.line_key) > (?, ?, ?) ${order}`);
+      let page = first.all(batchId) as LineRow[];
       while (page.length > 0) {
         yield* page;
         throwIfCancelled(signal);
         if (page.length < PAGE) break;
         const last = page[page.length - 1]!;
-        page = next.all(batchId, last.order_id, last.line_sort, last.line_key) as R[];
+        page = next.all(batchId, last.order_id, last.line_sort, last.line_key) as LineRow[];
       }
     } finally {
       if (db.inTransaction) db.exec('COMMIT');
@@ -214,6 +220,10 @@ function toLine(row: LineRow): WprLine {
     line_item: row.line_item,
     product: row.product,
     fields: JSON.parse(row.fields_json) as Record<string, WprValue>,
-    source: { file: row.source_file, sheet: row.source_sheet, row: row.source_row },
+    source: sourceOf(row),
   };
+}
+
+function sourceOf(row: LineRow): WprLine['source'] {
+  return { file: row.source_file ?? row.batch_file ?? '', sheet: row.source_sheet ?? row.batch_sheet ?? '', row: row.source_row };
 }
