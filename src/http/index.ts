@@ -27,6 +27,7 @@ export {
   type HttpResponseFacts,
   type RequestOutcome,
 } from './errors.js';
-export { resetDelayMs, parseResetValue } from './rate-limit-headers.js';
+export { resetDelayMs, parseResetValue, readRateLimitWindow, type RateLimitWindow } from './rate-limit-headers.js';
+export { WindowBudget, type WindowEstimate } from './window-budget.js';
 export { describeNetworkFailure, networkErrorCode, type NetworkFailure } from './network.js';
 export { redactUrl, safeBody, apiErrorMessage, MAX_BODY_CHARS } from './sanitize.js';
