@@ -7,8 +7,10 @@
  * - Every response that reports a window updates the estimate of requests left in it. Requests
  *   taken after the observed one are still to be counted by the server, so they are subtracted:
  *   the estimate stays right with several workers in flight.
- * - While the window is known, the requests left (minus `reserve`) are spread evenly over the
- *   time to its reset; when only the reserve is left, every request waits for the reset.
+ * - While more than `freeFraction` of the window is left, the client-side rate alone applies (a
+ *   short run is never slowed down). Below that, the requests left (minus `reserve`) are spread
+ *   evenly over the time to the reset; when only the reserve is left, every request waits for it.
+ *   Either way the whole window is used by its reset, and no request runs into a 429.
  * - When the reset time passes the window is forgotten (the client-side rate applies) until the
  *   next response reports the new one.
  *
@@ -34,8 +36,12 @@ export class WindowBudget {
   /**
    * @param reserve requests kept unspent in every window (other clients of the same token, clock
    *   skew); the budget waits for the reset when only these are left. @default 1
+   * @param freeFraction share of the window spent at the client-side rate before pacing starts. @default 0.5
    */
-  constructor(readonly reserve: number = 1) {}
+  constructor(
+    readonly reserve: number = 1,
+    readonly freeFraction: number = 0.5,
+  ) {}
 
   /** The current window estimate, or undefined when none is known (or it has reset). */
   current(now: number = Date.now()): WindowEstimate | undefined {
@@ -53,7 +59,7 @@ export class WindowBudget {
     if (!window) return 0;
     const spare = window.remaining - this.reserve;
     if (spare <= 0) return window.resetAtMs - now;
-    if (lastTakeAt <= 0) return 0;
+    if (lastTakeAt <= 0 || window.remaining > window.limit * this.freeFraction) return 0;
     // Even spacing: the next request at t with t - last >= (reset - t) / spare.
     const earliest = (spare * lastTakeAt + window.resetAtMs) / (spare + 1);
     return Math.max(0, earliest - now);

@@ -29,7 +29,13 @@ describe('WindowBudget', () => {
     expect(new WindowBudget().waitMs(NOW, NOW - 1)).toBe(0);
   });
 
-  it('spreads the requests left evenly over the time to the reset', () => {
+  it('leaves the pace to the client-side rate while most of the window is left', () => {
+    const budget = new WindowBudget(0);
+    budget.observe({ limit: 100, remaining: 80, resetAtMs: NOW + 300_000 }, 0, NOW);
+    expect(budget.waitMs(NOW, NOW)).toBe(0);
+  });
+
+  it('spreads the requests left evenly over the time to the reset once half the window is spent', () => {
     const budget = new WindowBudget(0);
     budget.observe({ limit: 100, remaining: 10, resetAtMs: NOW + 10_000 }, 0, NOW);
     // 10 requests over 10 s: about one per second after the last one.
