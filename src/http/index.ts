@@ -31,3 +31,4 @@ export { resetDelayMs, parseResetValue, readRateLimitWindow, type RateLimitWindo
 export { WindowBudget, type WindowEstimate } from './window-budget.js';
 export { describeNetworkFailure, networkErrorCode, type NetworkFailure } from './network.js';
 export { redactUrl, safeBody, apiErrorMessage, MAX_BODY_CHARS } from './sanitize.js';
+export { emitHttpEvent, hasHttpListeners, onHttpEvent, type HttpEvent, type HttpListener } from './observer.js';

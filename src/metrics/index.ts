@@ -1,0 +1,2 @@
+/** Prometheus metrics for every runbook (see registry.ts for the list). */
+export { MigrationMetrics, metrics } from './registry.js';
