@@ -7,8 +7,7 @@
  * a 429 names a reset time and adaptive pacing inside the window every answer reports
  * (`X-RateLimit-*`, `afterResponse`), the "never blindly repeat a write" policy
  * (`shouldRetry`), a circuit breaker, body reading inside the retry loop, JSON checks, stats,
- * retry logs, events for the process-wide observer (metrics), and the mapping of every failure to
- * the error taxonomy with redacted facts.
+ * retry logs, and the mapping of every failure to the error taxonomy with redacted facts.
  */
 import { createRequire } from 'node:module';
 import ky, { type Options, type RetryOptions } from 'ky';
@@ -17,8 +16,7 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { registerHeaderSecrets, splitCredentials } from './credentials.js';
 import { classifyStatus, RETRY_AFTER_STATUS_CODES, RETRY_STATUS_CODES } from './classify.js';
 import { CircuitOpenError } from './errors.js';
-import { describeNetworkFailure } from './network.js';
-import { emitHttpEvent, hasHttpListeners } from './observer.js';
+import { reportHttpAttempt } from './observers.js';
 import { readRateLimitWindow, resetDelayMs } from './rate-limit-headers.js';
 import { bufferResponse, readBody, toMigrationError } from './response.js';
 import { decideRetry } from './retry-policy.js';
@@ -72,7 +70,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const retryable = opts.retryable ?? IDEMPOTENT.has(method);
     const responseType = opts.responseType ?? 'json';
     const state = { attempts: 0, jitter: 1, note: undefined as string | undefined, takenAs: 0, sentAt: 0 };
-    const observed = hasHttpListeners();
     if (signal?.aborted) throw new CancelledError(`The ${method} request to ${target} (${redactUrl(url)}) was cancelled.`);
     try {
       breaker.check();
@@ -93,17 +90,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       searchParams: opts.searchParams,
       signal,
       timeout: timeoutMs,
-      fetch: observed
-        ? async (input, init) => {
-            try {
-              return await globalThis.fetch(input, init);
-            } catch (error) {
-              const code = describeNetworkFailure(error)?.code ?? (error as Error)?.name ?? 'error';
-              emitHttpEvent({ type: 'network_error', target, method, durationMs: Date.now() - state.sentAt, code });
-              throw error;
-            }
-          }
-        : undefined,
       throwHttpErrors: (status) => classifyStatus(status) !== 'ok',
       retry: {
         limit: maxRetries,
@@ -139,7 +125,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             if (retryCount > 0) breaker.assertNotOpen();
             state.takenAs = await bucket.take(signal);
             state.sentAt = Date.now();
-            if (observed && retryCount > 0) emitHttpEvent({ type: 'retry', target, method });
             state.attempts += 1;
             counters.requests += 1;
             counters.byMethod[method] = (counters.byMethod[method] ?? 0) + 1;
@@ -149,26 +134,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         afterResponse: [
           async (kyRequest, _options, response) => {
             if (response.status === 429) counters.rateLimited += 1;
-            const window = options.adaptivePacing === false ? undefined : readRateLimitWindow(response.headers);
-            if (window) bucket.observeWindow(window, state.takenAs);
+            if (options.adaptivePacing !== false) {
+              const window = readRateLimitWindow(response.headers);
+              if (window) bucket.observeWindow(window, state.takenAs);
+            }
             if (RETRY_AFTER_STATUS_CODES.includes(response.status)) {
               const resetMs = resetDelayMs(response.headers);
               if (resetMs !== undefined && resetMs > 0) {
                 bucket.pauseUntil(Date.now() + Math.min(resetMs, maxRetryAfterMs));
               }
             }
-            if (!observed) return bufferResponse(response, kyRequest, timeoutMs);
-            return bufferResponse(response, kyRequest, timeoutMs, (bytes) => {
-              emitHttpEvent({
-                type: 'response',
-                target,
-                method,
-                status: response.status,
-                durationMs: Date.now() - state.sentAt,
-                bytes,
-                ...(window ? { window: { limit: window.limit, remaining: window.remaining } } : {}),
-              });
-            });
+            return bufferResponse(response, kyRequest, timeoutMs, (bytes) =>
+              reportHttpAttempt({ target, method, status: response.status, retry: state.attempts > 1, headers: response.headers, durationMs: Date.now() - state.sentAt, bytes }),
+            );
           },
         ],
       },
@@ -179,10 +157,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const response = await ky(url, kyOptions);
       const result = await readBody<T>(response, responseType, facts());
       breaker.recordSuccess();
-      if (observed) emitHttpEvent({ type: 'breaker', target, state: breaker.state });
       return result;
     } catch (error) {
       const mapped = await toMigrationError(error, { ...facts(), signal, timeoutMs, authHint, note: state.note });
+      if (state.attempts > 0 && !(error instanceof Error && 'response' in error)) {
+        reportHttpAttempt({ target, method, status: undefined, retry: state.attempts > 1, headers: undefined, durationMs: Date.now() - state.sentAt });
+      }
       if (mapped instanceof CancelledError || mapped instanceof CircuitOpenError || !(mapped instanceof MigrationError)) {
         breaker.recordNeutral();
       } else if (mapped.kind === 'transient') {
@@ -191,7 +171,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         breaker.recordSuccess(); // the target answered: it is up, whatever it thought of this request
       }
       if (!(mapped instanceof CancelledError)) counters.failures += 1;
-      if (observed) emitHttpEvent({ type: 'breaker', target, state: breaker.state });
       throw mapped;
     }
   }

@@ -15,7 +15,7 @@ export type {
 export { classifyStatus, isTransientStatus, RETRY_STATUS_CODES, RETRY_AFTER_STATUS_CODES, type ResponseAction } from './classify.js';
 export { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
 export { sharedBucket } from './shared-buckets.js';
-export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
+export { CircuitBreaker, circuitBreakers, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
 export {
   CircuitOpenError,
   HttpAuthError,
@@ -31,4 +31,6 @@ export { resetDelayMs, parseResetValue, readRateLimitWindow, type RateLimitWindo
 export { WindowBudget, type WindowEstimate } from './window-budget.js';
 export { describeNetworkFailure, networkErrorCode, type NetworkFailure } from './network.js';
 export { redactUrl, safeBody, apiErrorMessage, MAX_BODY_CHARS } from './sanitize.js';
-export { emitHttpEvent, hasHttpListeners, onHttpEvent, type HttpEvent, type HttpListener } from './observer.js';
+export { apiStats, type ApiStats } from './api-stats.js';
+export { observeHttp, type HttpAttemptEvent, type HttpObserver } from './observers.js';
+export { cursorPaging, offsetPaging, pageNumberPaging, readAllPages, type OffsetCollection, type PageParams, type PagingState, type PagingStrategy } from './paging.js';

@@ -23,7 +23,9 @@
  * alone for tests.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { onHttpEvent, type HttpEvent } from '../http/observer.js';
+import { circuitBreakers } from '../http/circuit-breaker.js';
+import { observeHttp, type HttpAttemptEvent } from '../http/observers.js';
+import { readRateLimitWindow } from '../http/rate-limit-headers.js';
 
 const BREAKER_STATE = { closed: 0, half_open: 1, open: 2 } as const;
 
@@ -58,7 +60,17 @@ export class MigrationMetrics {
   readonly httpBytes = new Counter({ name: 'migration_http_response_bytes_total', help: 'Response body bytes received from targets.', labelNames: ['target'] as const, registers: [this.registry] });
   readonly rateLimited = new Counter({ name: 'migration_http_rate_limited_total', help: 'HTTP 429 answers from targets.', labelNames: ['target'] as const, registers: [this.registry] });
   readonly retries = new Counter({ name: 'migration_http_retries_total', help: 'HTTP attempts that were retries.', labelNames: ['target'] as const, registers: [this.registry] });
-  readonly breaker = new Gauge({ name: 'migration_circuit_breaker_state', help: 'Circuit breaker state per target: 0 closed, 1 half-open, 2 open.', labelNames: ['target'] as const, registers: [this.registry] });
+  readonly breaker = new Gauge({
+    name: 'migration_circuit_breaker_state',
+    help: 'Circuit breaker state per target (the worst of its clients): 0 closed, 1 half-open, 2 open.',
+    labelNames: ['target'] as const,
+    registers: [this.registry],
+    collect() {
+      const worst = new Map<string, number>();
+      for (const breaker of circuitBreakers()) worst.set(breaker.target, Math.max(worst.get(breaker.target) ?? 0, BREAKER_STATE[breaker.state]));
+      for (const [target, state] of worst) this.set({ target }, state);
+    },
+  });
   readonly rateRemaining = new Gauge({ name: 'migration_rate_limit_remaining', help: "Requests left in the target's rate-limit window, as last reported.", labelNames: ['target'] as const, registers: [this.registry] });
   readonly rateLimit = new Gauge({ name: 'migration_rate_limit_limit', help: "Size of the target's rate-limit window, as last reported.", labelNames: ['target'] as const, registers: [this.registry] });
 
@@ -88,36 +100,24 @@ export class MigrationMetrics {
     this.alerts.inc({ tool, kind });
   }
 
-  /** Feeds the HTTP metrics from one observer event. */
-  recordHttp(event: HttpEvent): void {
-    const target = event.target;
-    switch (event.type) {
-      case 'response':
-        this.httpRequests.inc({ target, method: event.method, status: String(event.status) });
-        this.httpDuration.observe({ target, method: event.method }, event.durationMs / 1000);
-        this.httpBytes.inc({ target }, event.bytes);
-        if (event.status === 429) this.rateLimited.inc({ target });
-        if (event.window) {
-          this.rateRemaining.set({ target }, event.window.remaining);
-          this.rateLimit.set({ target }, event.window.limit);
-        }
-        break;
-      case 'network_error':
-        this.httpRequests.inc({ target, method: event.method, status: 'error' });
-        this.httpDuration.observe({ target, method: event.method }, event.durationMs / 1000);
-        break;
-      case 'retry':
-        this.retries.inc({ target });
-        break;
-      case 'breaker':
-        this.breaker.set({ target }, BREAKER_STATE[event.state]);
-        break;
+  /** Feeds the HTTP metrics from one attempt reported by an HTTP client. */
+  recordHttp(event: HttpAttemptEvent): void {
+    const { target, method } = event;
+    this.httpRequests.inc({ target, method, status: event.status === undefined ? 'error' : String(event.status) });
+    if (event.durationMs !== undefined) this.httpDuration.observe({ target, method }, event.durationMs / 1000);
+    if (event.bytes) this.httpBytes.inc({ target }, event.bytes);
+    if (event.retry) this.retries.inc({ target });
+    if (event.status === 429) this.rateLimited.inc({ target });
+    const window = event.headers ? readRateLimitWindow(event.headers) : undefined;
+    if (window) {
+      this.rateRemaining.set({ target }, window.remaining);
+      this.rateLimit.set({ target }, window.limit);
     }
   }
 
-  /** Subscribes to every HTTP client's events; returns the unsubscribe function. */
+  /** Subscribes to every HTTP client's attempts; returns the unsubscribe function. */
   observeHttp(): () => void {
-    return onHttpEvent((event) => this.recordHttp(event));
+    return observeHttp((event) => this.recordHttp(event));
   }
 
   /** The exposition text (`GET /metrics`). */

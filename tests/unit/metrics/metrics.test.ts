@@ -54,18 +54,22 @@ describe('migration metrics', () => {
   it('records every HTTP client: statuses, 429s, retries, network errors, bytes, window and breaker', async () => {
     const metrics = new MigrationMetrics();
     unsubscribers.push(metrics.observeHttp());
-    fake = await startFakeDevRev({ issues: seedIssues(3, 1), rateLimit: { count: 2, windowMs: 1000 } });
+    fake = await startFakeDevRev({ issues: seedIssues(3, 1), rateLimit: { count: 50, windowMs: 60_000 } });
     const client = new DevRevClient({ baseUrl: fake.url, token: 'test-devrev-token', rateLimit: { count: 1000, windowMs: 1000 }, maxRetries: 3 });
     fake.faults.once({ kind: 'reset', match: { path: '/works.list' } });
     await client.firstIssues(1);
     await client.firstIssues(1);
     await client.firstIssues(1);
+    const once = new DevRevClient({ baseUrl: fake.url, token: 'test-devrev-token', rateLimit: { count: 1000, windowMs: 1000 }, maxRetries: 0 });
+    fake.faults.once({ kind: 'reset', match: { path: '/works.list' } });
+    await expect(once.firstIssues(1)).rejects.toThrow();
     const text = await metrics.text();
     expect(sample(text, 'migration_http_requests_total', { target: 'DevRev', method: 'POST', status: '200' })).toBe(3);
+    expect(sample(text, 'migration_http_request_duration_seconds_count', { target: 'DevRev' })).toBe(4);
     expect(sample(text, 'migration_http_requests_total', { target: 'DevRev', status: 'error' })).toBe(1);
     expect(sample(text, 'migration_http_retries_total', { target: 'DevRev' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'migration_http_response_bytes_total', { target: 'DevRev' })).toBeGreaterThan(100);
-    expect(sample(text, 'migration_rate_limit_limit', { target: 'DevRev' })).toBe(2);
+    expect(sample(text, 'migration_rate_limit_limit', { target: 'DevRev' })).toBe(50);
     expect(sample(text, 'migration_rate_limit_remaining', { target: 'DevRev' })).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'migration_circuit_breaker_state', { target: 'DevRev' })).toBe(0);
   });
