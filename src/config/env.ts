@@ -142,6 +142,7 @@ const envSchema = z.object({
     z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().max(20)).optional(),
   ),
   LOG_LEVEL: optionalText.pipe(z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).optional()),
+  LOG_FORMAT: optionalText.pipe(z.enum(['text', 'json']).optional()),
   MIGRATION_RETENTION_DAYS: optionalText.pipe(
     z.string().regex(/^\d+$/, 'must be a whole number of days').transform(Number).pipe(z.number().int().min(1).max(3650)).optional(),
   ),
@@ -176,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   registerSecretsFromEnv(env);
   const e = parsed.data;
   registerSecret(e.SLACK_WEBHOOK); // the webhook URL is its own credential
+  registerSecret(e.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE);
   const abs = (p: string) => path.resolve(cwd, p);
   const dataRoots = (e.MIGRATION_DATA_ROOTS ?? cwd).split(':').filter(Boolean).map(abs);
   const rate = (value: string | undefined, variable: string, fallback: string) => parseRateSpec(value ?? fallback, variable);

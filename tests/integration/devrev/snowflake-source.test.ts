@@ -23,7 +23,7 @@ let session: InProcessSession | undefined;
 beforeEach(async () => {
   ws = makeWorkspace();
   devrev = await startFakeDevRev({ issues: seedIssues(250, 5) });
-  const rows = Array.from({ length: 250 }, (_, i) => [`ISS-${i + 1}`, `DEVU-${(i % 5) + 1}`, 'Ops', 'From Snowflake']);
+  const rows: Array<Array<string | null>> = Array.from({ length: 250 }, (_, i) => [`ISS-${i + 1}`, `DEVU-${(i % 5) + 1}`, 'Ops', 'From Snowflake']);
   rows.push(['not-an-issue', 'DEVU-1', 'Ops', null]);
   snowflake = await startFakeSnowflake({ account: 'myorg-acct', user: 'loader', publicKeyPem: pair.publicKey, tables: { 'ANALYTICS.PUBLIC.CREATORS': { columns: COLUMNS, rows } }, partitionRows: 100, asyncPolls: 2 });
   const keyFile = path.join(ws.dir, 'rsa_key.p8');
