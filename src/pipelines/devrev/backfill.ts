@@ -84,11 +84,13 @@ export async function runBackfill(request: BackfillRequest, ctx: RunContext, dep
   let reports: BatchReport[] = [];
   let checkpoint: BackfillCheckpoint | null = null;
   let items = plan.items;
+  const warnings: string[] = [];
   const monitor = new AlertMonitor({ tool: BACKFILL_TOOL, runId: ctx.runId, channels: deps.channels(), thresholds: deps.thresholds, onAlert: (alert) => deps.metrics?.recordAlert(BACKFILL_TOOL, alert.kind) });
   const applyStarted = Date.now();
   if (!request.dryRun) {
     items = itemsToApply(ctx.ledger, plan, request.planId, ctx.resume);
     const previous = ctx.resume ? ctx.ledger.checkpoints.get<BackfillCheckpoint>(ctx.runId, CHECKPOINT_KEY) : undefined;
+    if (previous && previous.input_key !== key) warnings.push('The input changed since the interrupted attempt of this run; the rows were planned again from the current input.');
     let rowsDone = 0;
     try {
       reports = await applyInBatches({
@@ -116,7 +118,6 @@ export async function runBackfill(request: BackfillRequest, ctx: RunContext, dep
   const tally = intents ? tallyIntents(intents) : { failures: [] as { key: string; error: string }[] };
   const counts = countItems(items, intents);
   const window = devrev.client.http.bucket.window;
-  const warnings: string[] = [];
   if (notes.multiGroupUsers) warnings.push(`${notes.multiGroupUsers} creator(s) belong to several DevRev groups; rule: the row's assigned_group when the creator is in it, else the first group by name. Pin them in group_mapping to choose.`);
   if (notes.creatorMismatch) warnings.push(`${notes.creatorMismatch} row(s) name a creator who did not create the issue in DevRev; the input may be stale.`);
   if (input.duplicates.length) warnings.push(`${input.duplicates.length} row(s) repeat an earlier row for the same issue and were skipped (first: line ${input.duplicates[0]!.row.source.line}, same as line ${input.duplicates[0]!.firstLine}).`);
