@@ -82,6 +82,10 @@ export interface AppConfig {
   logLevel: string;
   /** Days after which plan items and intents of finished runs are pruned from the ledger. */
   retentionDays: number;
+  /** Concurrent MCP sessions of the HTTP transport. */
+  httpMaxSessions: number;
+  /** Largest CSV record read; a longer one is skipped and reported. */
+  maxRecordBytes: number;
 }
 
 const optionalText = z
@@ -90,6 +94,20 @@ const optionalText = z
   .optional()
   .transform((value) => (value ? value : undefined));
 
+/**
+ * A target's base URL: absolute http(s), and without credentials — a `user:password@` part would
+ * travel in every message and result that shows the URL; keys come only from their own variables.
+ */
+const targetUrl = (keyVariable: string) =>
+  optionalText.pipe(
+    z
+      .url({ protocol: /^https?$/, error: 'it is not an absolute http(s) URL' })
+      .refine((url) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url), {
+        error: `it carries credentials (user:password@host); remove them from the URL and put the key in ${keyVariable}`,
+      })
+      .optional(),
+  );
+
 const envSchema = z.object({
   MIGRATION_STATE_DIR: optionalText,
   MIGRATION_CONFIG_DIR: optionalText,
@@ -97,13 +115,13 @@ const envSchema = z.object({
   PPAK_EXPORT_DIR: optionalText,
   MIGRATION_OUTPUT_DIR: optionalText,
   MATERIAL_LIBRARY_MASTER: optionalText,
-  INNERGY_API_BASE_URL: optionalText.pipe(z.url().optional()),
+  INNERGY_API_BASE_URL: targetUrl('INNERGY_API_KEY'),
   INNERGY_API_KEY: optionalText,
   INNERGY_RATE_LIMIT: optionalText,
-  OPENPROJECT_URL: optionalText.pipe(z.url().optional()),
+  OPENPROJECT_URL: targetUrl('OPENPROJECT_API_KEY'),
   OPENPROJECT_API_KEY: optionalText,
   OPENPROJECT_RATE_LIMIT: optionalText,
-  DEVREV_BASE_URL: optionalText.pipe(z.url().optional()),
+  DEVREV_BASE_URL: targetUrl('DEVREV_API_TOKEN'),
   DEVREV_API_TOKEN: optionalText,
   DEVREV_RATE_LIMIT: optionalText,
   DEVREV_CREATOR_GROUP_FIELD: optionalText.pipe(z.string().regex(/^tnt__[a-z0-9_]+$/, 'must be a tenant field name such as tnt__creator_group').optional()),
@@ -115,9 +133,9 @@ const envSchema = z.object({
   SNOWFLAKE_DATABASE: optionalText,
   SNOWFLAKE_SCHEMA: optionalText,
   SNOWFLAKE_ROLE: optionalText,
-  SNOWFLAKE_BASE_URL: optionalText.pipe(z.url().optional()),
+  SNOWFLAKE_BASE_URL: targetUrl('SNOWFLAKE_PRIVATE_KEY_PATH'),
   SNOWFLAKE_RATE_LIMIT: optionalText,
-  SLACK_WEBHOOK: optionalText.pipe(z.url().optional()),
+  SLACK_WEBHOOK: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'it is not an absolute http(s) URL' }).optional()),
   SMTP_HOST: optionalText,
   SMTP_PORT: optionalText.pipe(z.string().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().int().min(1).max(65535)).optional()),
   SMTP_USER: optionalText,
@@ -127,7 +145,7 @@ const envSchema = z.object({
   ALERT_ERROR_RATE: optionalText.pipe(z.string().transform(Number).pipe(z.number().min(0).max(1)).optional()),
   ALERT_BATCH_SECONDS: optionalText.pipe(z.string().transform(Number).pipe(z.number().positive()).optional()),
   ALERT_API_ERRORS: optionalText.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1)).optional()),
-  INFLUX_URL: optionalText,
+  INFLUX_URL: targetUrl('INFLUX_TOKEN'),
   INFLUX_TOKEN: optionalText,
   INFLUX_ORG: optionalText,
   INFLUX_BUCKET: optionalText,
@@ -141,8 +159,14 @@ const envSchema = z.object({
   MAX_RETRIES: optionalText.pipe(
     z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().max(20)).optional(),
   ),
-  LOG_LEVEL: optionalText.pipe(z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).optional()),
-  LOG_FORMAT: optionalText.pipe(z.enum(['text', 'json']).optional()),
+  LOG_LEVEL: optionalText.pipe(z.enum(['error', 'warn', 'info', 'debug'], { error: 'use one of error, warn, info, debug' }).optional()),
+  LOG_FORMAT: optionalText.pipe(z.enum(['text', 'json'], { error: 'use text or json' }).optional()),
+  MIGRATION_HTTP_MAX_SESSIONS: optionalText.pipe(
+    z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1).max(10_000)).optional(),
+  ),
+  MIGRATION_MAX_RECORD_BYTES: optionalText.pipe(
+    z.string().regex(/^\d+$/, 'must be a whole number of bytes').transform(Number).pipe(z.number().int().min(1024).max(1 << 30)).optional(),
+  ),
   MIGRATION_RETENTION_DAYS: optionalText.pipe(
     z.string().regex(/^\d+$/, 'must be a whole number of days').transform(Number).pipe(z.number().int().min(1).max(3650)).optional(),
   ),
@@ -242,6 +266,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     maxRetries: e.MAX_RETRIES ?? 5,
     logLevel: e.LOG_LEVEL ?? 'info',
     retentionDays: e.MIGRATION_RETENTION_DAYS ?? 30,
+    httpMaxSessions: e.MIGRATION_HTTP_MAX_SESSIONS ?? 100,
+    maxRecordBytes: e.MIGRATION_MAX_RECORD_BYTES ?? 1 << 20,
   };
 }
 

@@ -11,9 +11,9 @@
  */
 import { createRequire } from 'node:module';
 import ky, { type Options, type RetryOptions } from 'ky';
-import { CancelledError, MigrationError } from '../engine/errors.js';
+import { CancelledError, ConfigError, MigrationError, TerminalError } from '../engine/errors.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { registerHeaderSecrets, splitCredentials } from './credentials.js';
+import { checkBaseUrl, registerHeaderSecrets } from './credentials.js';
 import { classifyStatus, RETRY_AFTER_STATUS_CODES, RETRY_STATUS_CODES } from './classify.js';
 import { CircuitOpenError } from './errors.js';
 import { reportHttpAttempt } from './observers.js';
@@ -49,7 +49,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const retryDelayMs = options.retryDelayMs ?? 300;
   const backoffLimitMs = options.backoffLimitMs ?? 30_000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
-  const { baseUrl, headers: baseHeaders } = splitCredentials(options.baseUrl, options.headers ?? {});
+  const baseUrl = checkBaseUrl(options.baseUrl, target);
+  const baseHeaders = { ...options.headers };
   const bucket = options.bucket ?? new TokenBucket(options.rateLimit, { burst: options.burst ?? 1, name: target });
   const breaker = options.breaker ?? new CircuitBreaker({ ...options.circuitBreaker, target: options.circuitBreaker?.target ?? target });
   const counters: HttpStats = { requests: 0, retries: 0, rateLimited: 0, failures: 0, byMethod: {} };
@@ -63,7 +64,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return path;
   }
 
-  async function request<T>(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<HttpResponse<T>> {
+  async function request<T>(method: HttpMethod, path: string, opts: RequestOptions = {}, hops = 0): Promise<HttpResponse<T>> {
     const url = resolveUrl(path);
     const signal = opts.signal;
     const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs;
@@ -86,6 +87,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const kyOptions: Options = {
       method,
       headers,
+      // Redirects are never followed by fetch: a redirect to another origin would carry the
+      // credentials there. Same-origin ones are followed below; others are refused.
+      redirect: 'manual',
       json: opts.json,
       searchParams: opts.searchParams,
       signal,
@@ -153,11 +157,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     };
 
     const facts = () => ({ target, method, url, retries: Math.max(0, state.attempts - 1) });
+    let redirect: { url: string; status: number };
     try {
       const response = await ky(url, kyOptions);
-      const result = await readBody<T>(response, responseType, facts());
-      breaker.recordSuccess();
-      return result;
+      if (response.status >= 300 && response.status < 400) {
+        breaker.recordSuccess();
+        redirect = redirectTarget(response, url);
+        if (hops >= 5) throw new TerminalError(`${target} redirected ${method} ${redactUrl(url)} more than 5 times.`, { action: `Check the ${target} base URL: it should be the API's final address.` });
+      } else {
+        const result = await readBody<T>(response, responseType, facts());
+        breaker.recordSuccess();
+        return result;
+      }
     } catch (error) {
       const mapped = await toMigrationError(error, { ...facts(), signal, timeoutMs, authHint, note: state.note });
       if (state.attempts > 0 && !(error instanceof Error && 'response' in error)) {
@@ -173,6 +184,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (!(mapped instanceof CancelledError)) counters.failures += 1;
       throw mapped;
     }
+    return request<T>(redirect.status === 303 ? 'GET' : method, redirect.url, redirect.status === 303 ? { ...opts, json: undefined } : opts, hops + 1);
+  }
+
+  /** Where a 3xx answer points, if it stays on the target's origin; a ConfigError naming both URLs otherwise. */
+  function redirectTarget(response: Response, from: string): { url: string; status: number } {
+    const location = response.headers.get('location');
+    if (!location) throw new TerminalError(`${target} answered ${response.status} to ${redactUrl(from)} without a Location header.`, { action: `Check the ${target} base URL.` });
+    const to = new URL(location, from).toString();
+    if (new URL(to).origin !== new URL(baseUrl).origin) {
+      throw new ConfigError(`${target} redirected ${redactUrl(from)} to another origin, ${redactUrl(to)}; credentials are never sent to another origin, so the request was not repeated there.`, {
+        action: `If that address is the real ${target} API, set the ${target} base URL to it; otherwise check why ${new URL(baseUrl).host} redirects.`,
+        details: { from: redactUrl(from), to: redactUrl(to) },
+        outcome: 'rejected',
+      });
+    }
+    return { url: to, status: response.status };
   }
 
   return {

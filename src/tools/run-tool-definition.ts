@@ -82,6 +82,7 @@ export function defineRunTool<I extends z.ZodRawShape, O extends z.ZodRawShape, 
     jobs: spec.jobs ? [...spec.jobs] : undefined,
     args: { ...args } as Record<string, unknown>,
     dryRun: spec.dryRun ? spec.dryRun(args) : (args as { dry_run?: boolean }).dry_run === true,
+    outputDir: (args as { output_dir?: string }).output_dir,
     execute: (ctx) => spec.execute(args, ctx, deps),
   });
   return defineTool({

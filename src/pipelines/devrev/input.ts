@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PathSandbox } from '../../config/sandbox.js';
+import { ValidationError } from '../../engine/errors.js';
+import { operatorErrorFromFs } from '../../engine/fs-errors.js';
 import { OutputFile } from '../../outputs/output-file.js';
 import { RejectsWriter } from '../../outputs/rejects-file.js';
 import type { SnowflakeClient, SnowflakeSelection } from '../../sources/snowflake/index.js';
@@ -44,7 +46,14 @@ export async function inputKey(source: { kind: 'csv'; file: string } | { kind: '
   const hash = createHash('sha256');
   if (source.kind === 'csv') {
     hash.update(`csv\u0000${path.resolve(source.file)}\u0000`);
-    for await (const chunk of fs.createReadStream(source.file)) hash.update(chunk as Buffer);
+    try {
+      for await (const chunk of fs.createReadStream(source.file)) hash.update(chunk as Buffer);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new ValidationError(`The input CSV ${path.basename(source.file)} does not exist.`, { action: 'Check the csv path (relative to the working directory, inside MIGRATION_DATA_ROOTS).' });
+      }
+      throw operatorErrorFromFs(error) ?? error;
+    }
   } else {
     hash.update(`snowflake\u0000${source.selection.table ?? ''}\u0000${source.selection.query ?? ''}`);
   }
