@@ -56,7 +56,7 @@ export async function runBackfill(request: BackfillRequest, ctx: RunContext, dep
   const started = Date.now();
   ctx.progress.start('reading the input');
   const key = await inputKey(request.source.kind === 'csv' ? request.source : { kind: 'snowflake', selection: request.source.selection });
-  const input = await readBackfillInput(request.source, { runId: ctx.runId, outputDir: ctx.config.outputDir, sandbox: ctx.config.sandbox, signal: ctx.signal, onBatch: (n) => ctx.progress.advance(n) });
+  const input = await readBackfillInput(request.source, { runId: ctx.runId, outputDir: ctx.config.outputDir, sandbox: ctx.config.sandbox, signal: ctx.signal, maxRecordBytes: ctx.config.maxRecordBytes, onBatch: (n) => ctx.progress.advance(n) });
   const mapping = request.groupMapping ? await loadGroupMapping(request.groupMapping, ctx.signal) : undefined;
   const readMs = Date.now() - started;
   if (request.validateOnly) {

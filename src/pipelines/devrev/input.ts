@@ -63,10 +63,10 @@ export async function inputKey(source: { kind: 'csv'; file: string } | { kind: '
 /** Reads and validates the whole input; invalid rows go to the rejects file under `outputDir`. */
 export async function readBackfillInput(
   source: BackfillSource,
-  options: { runId: string; outputDir: string; sandbox: PathSandbox; signal: AbortSignal; onBatch?: (rows: number) => void },
+  options: { runId: string; outputDir: string; sandbox: PathSandbox; signal: AbortSignal; maxRecordBytes?: number; onBatch?: (rows: number) => void },
 ): Promise<BackfillInput> {
   const batches: AsyncIterable<InputBatch> =
-    source.kind === 'csv' ? readBackfillCsv(source.file, options.signal) : readBackfillSnowflake(source.client(), source.selection, options.signal);
+    source.kind === 'csv' ? readBackfillCsv(source.file, options.signal, options.maxRecordBytes) : readBackfillSnowflake(source.client(), source.selection, options.signal);
   const waiting: InvalidRow[] = [];
   let rejects: RejectsWriter<(typeof REJECT_COLUMNS)[number], InvalidSample> | undefined;
   let output: OutputFile | undefined;
@@ -92,6 +92,12 @@ export async function readBackfillInput(
     const collected = await collectRows(withRejects(), (row) => waiting.push(row));
     await flushRejects();
     await output?.commit();
+    if (collected.rows.length === 0 && collected.invalid > 0) {
+      const first = rejects?.samples[0];
+      throw new ValidationError(`Every one of the ${collected.invalid} rows of the input was rejected; the first: line ${first?.line}: ${first?.reason}.`, {
+        action: `Read ${output?.file ?? 'the rejects file'} (file, line, reason per row): usually a wrong delimiter, encoding or header; fix the input and run again.`,
+      });
+    }
     const sample = collected.rows[0]?.source.file ?? rejects?.samples[0]?.file ?? '';
     const statement = sample.startsWith('snowflake:') ? sample.slice('snowflake:'.length) : null;
     return {

@@ -12,9 +12,9 @@ import { BACKFILL_COLUMNS, validateRow, type BackfillRow, type InvalidRow } from
 export type InputBatch = Array<BackfillRow | InvalidRow>;
 
 /** Reads a backfill CSV in batches (one per 64 KiB of file). */
-export async function* readBackfillCsv(file: string, signal?: AbortSignal): AsyncGenerator<InputBatch, void, undefined> {
+export async function* readBackfillCsv(file: string, signal?: AbortSignal, maxRecordSize?: number): AsyncGenerator<InputBatch, void, undefined> {
   const label = path.basename(file);
-  const reader = new CsvReader(file, { columns: BACKFILL_COLUMNS, label, signal, aliasSource: 'the devrev_backfill column aliases (README)' });
+  const reader = new CsvReader(file, { columns: BACKFILL_COLUMNS, label, signal, maxRecordSize, aliasSource: 'the devrev_backfill column aliases (README)' });
   for await (const batch of reader.batches()) {
     yield batch.map((row) =>
       row.ok ? validateRow(row.record, { file, line: row.line }, row.raw) : { source: { file, line: row.line }, reason: row.reason, raw: row.raw },

@@ -56,6 +56,16 @@ describe('devrev_backfill', () => {
     expect(fake.stats().requests).toBe(0);
   });
 
+  it('fails, naming the rejects file, when every row is rejected', async () => {
+    const client = await start();
+    const csv = path.join(ws.dir, 'all-bad.csv');
+    fs.writeFileSync(csv, 'issue_id,creator_user_id,assigned_group\nnope,DEVU-1,Ops\nISS-2,,Ops\n');
+    const result = await callToCompletion(client, 'devrev_backfill', { csv, validate_only: true });
+    expect(result.structured).toMatchObject({ status: 'failed', error: { kind: 'validation' } });
+    expect(result.structured.error.message).toMatch(/Every one of the 2 rows of the input was rejected; the first: line 2/);
+    expect(result.structured.error.action).toMatch(/devrev_backfill_rejects_/);
+  });
+
   it('plans, applies exactly that plan, and a re-run writes nothing', async () => {
     const client = await start();
     const csv = writeBackfillCsv(ws.dir, 30, { group: (i) => (i <= 10 ? 'Given' : '') });
