@@ -96,8 +96,12 @@ describe('Snowflake SQL API reads', () => {
   it('cancels a running statement when the read is cancelled', async () => {
     const { fake, client } = await setup({ asyncPolls: 1000 });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
+    // Cancel once the statement is known to be running (its status has been polled).
+    const polled = setInterval(() => {
+      if (fake.server.requests.count({ method: 'GET' }) > 0) controller.abort();
+    }, 5);
     await expect(readAll(client, { table: 'ROWS' }, controller.signal)).rejects.toBeInstanceOf(CancelledError);
+    clearInterval(polled);
     expect(fake.cancelled).toHaveLength(1);
   });
 
