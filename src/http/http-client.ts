@@ -4,7 +4,8 @@
  * ky does the retry loop: exponential backoff with jitter, waiting for `Retry-After` /
  * `RateLimit-Reset` / `X-RateLimit-Reset`, retrying timeouts. This module adds what ky lacks:
  * a token bucket taken before every attempt (`beforeRequest`), a shared pause of that bucket when
- * a 429 names a reset time (`afterResponse`), the "never blindly repeat a write" policy
+ * a 429 names a reset time and adaptive pacing inside the window every answer reports
+ * (`X-RateLimit-*`, `afterResponse`), the "never blindly repeat a write" policy
  * (`shouldRetry`), a circuit breaker, body reading inside the retry loop, JSON checks, stats,
  * retry logs, and the mapping of every failure to the error taxonomy with redacted facts.
  */
@@ -16,7 +17,7 @@ import { checkBaseUrl, registerHeaderSecrets } from './credentials.js';
 import { classifyStatus, RETRY_AFTER_STATUS_CODES, RETRY_STATUS_CODES } from './classify.js';
 import { CircuitOpenError } from './errors.js';
 import { reportHttpAttempt } from './observers.js';
-import { resetDelayMs } from './rate-limit-headers.js';
+import { readRateLimitWindow, resetDelayMs } from './rate-limit-headers.js';
 import { bufferResponse, readBody, toMigrationError } from './response.js';
 import { decideRetry } from './retry-policy.js';
 import { redactUrl } from './sanitize.js';
@@ -69,7 +70,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs;
     const retryable = opts.retryable ?? IDEMPOTENT.has(method);
     const responseType = opts.responseType ?? 'json';
-    const state = { attempts: 0, jitter: 1, note: undefined as string | undefined };
+    const state = { attempts: 0, jitter: 1, note: undefined as string | undefined, takenAs: 0, sentAt: 0 };
     if (signal?.aborted) throw new CancelledError(`The ${method} request to ${target} (${redactUrl(url)}) was cancelled.`);
     try {
       breaker.check();
@@ -126,7 +127,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         beforeRequest: [
           async (_request, _options, { retryCount }) => {
             if (retryCount > 0) breaker.assertNotOpen();
-            await bucket.take(signal);
+            state.takenAs = await bucket.take(signal);
+            state.sentAt = Date.now();
             state.attempts += 1;
             counters.requests += 1;
             counters.byMethod[method] = (counters.byMethod[method] ?? 0) + 1;
@@ -135,15 +137,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         ],
         afterResponse: [
           async (kyRequest, _options, response) => {
-            reportHttpAttempt({ target, method, status: response.status, retry: state.attempts > 1, headers: response.headers });
             if (response.status === 429) counters.rateLimited += 1;
+            if (options.adaptivePacing !== false) {
+              const window = readRateLimitWindow(response.headers);
+              if (window) bucket.observeWindow(window, state.takenAs);
+            }
             if (RETRY_AFTER_STATUS_CODES.includes(response.status)) {
               const resetMs = resetDelayMs(response.headers);
               if (resetMs !== undefined && resetMs > 0) {
                 bucket.pauseUntil(Date.now() + Math.min(resetMs, maxRetryAfterMs));
               }
             }
-            return bufferResponse(response, kyRequest, timeoutMs);
+            return bufferResponse(response, kyRequest, timeoutMs, (bytes) =>
+              reportHttpAttempt({ target, method, status: response.status, retry: state.attempts > 1, headers: response.headers, durationMs: Date.now() - state.sentAt, bytes }),
+            );
           },
         ],
       },
@@ -164,7 +171,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
     } catch (error) {
       const mapped = await toMigrationError(error, { ...facts(), signal, timeoutMs, authHint, note: state.note });
-      if (state.attempts > 0 && !(error instanceof Error && 'response' in error)) reportHttpAttempt({ target, method, status: undefined, retry: state.attempts > 1, headers: undefined });
+      if (state.attempts > 0 && !(error instanceof Error && 'response' in error)) {
+        reportHttpAttempt({ target, method, status: undefined, retry: state.attempts > 1, headers: undefined, durationMs: Date.now() - state.sentAt });
+      }
       if (mapped instanceof CancelledError || mapped instanceof CircuitOpenError || !(mapped instanceof MigrationError)) {
         breaker.recordNeutral();
       } else if (mapped.kind === 'transient') {

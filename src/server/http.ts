@@ -1,6 +1,6 @@
 /**
  * Streamable HTTP transport at `http://<host>:<port>/mcp` (stateful: one MCP session per client,
- * SSE for progress notifications). Binds to loopback unless told otherwise; every request passes
+ * SSE for progress notifications), and Prometheus metrics at `/metrics` behind the same guard. Binds to loopback unless told otherwise; every request passes
  * the guard (Host, Origin, bearer token) and a body-size cap first.
  */
 import { randomUUID } from 'node:crypto';
@@ -12,6 +12,7 @@ import type { AppDeps } from '../app-deps.js';
 import { ConfigError } from '../engine/errors.js';
 import { buildServer } from './build-server.js';
 import { checkRequest, isLoopback, loopbackHostsAndOrigins, readBody } from './http-guard.js';
+import { answerMetrics } from './metrics-endpoint.js';
 
 export interface HttpOptions {
   host: string;
@@ -75,9 +76,10 @@ export async function serveHttp(deps: AppDeps, options: HttpOptions): Promise<Ru
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/mcp') return sendJson(res, 404, { error: 'Not found: the MCP endpoint is /mcp.' });
+    if (url.pathname !== '/mcp' && url.pathname !== '/metrics') return sendJson(res, 404, { error: 'Not found: the MCP endpoint is /mcp (Prometheus metrics: /metrics).' });
     const refused = checkRequest(req, guard);
     if (refused) return sendJson(res, refused.status, { error: refused.message }, refused.headers);
+    if (url.pathname === '/metrics') return answerMetrics(req, res);
     const sessionId = req.headers['mcp-session-id'];
     const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
     if (existing && typeof sessionId === 'string') {

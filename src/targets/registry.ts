@@ -11,6 +11,8 @@ import type { AppConfig } from '../config/env.js';
 import type { Ledger } from '../engine/ledger/ledger.js';
 import { originScope } from '../engine/target.js';
 import type { Logger } from '../logging/logger.js';
+import { DevRevClient } from './devrev/client.js';
+import { creatorGroupTarget, type CreatorGroupTarget } from './devrev/target.js';
 import { InnergyClient } from './innergy/client.js';
 import { INNERGY_SYSTEM, materialTarget, projectTarget } from './innergy/target.js';
 
@@ -22,9 +24,17 @@ export interface InnergyConnection {
   projects: ReturnType<typeof projectTarget>;
 }
 
+/** A connection to DevRev for one run: its client and the creator-group Target over it. */
+export interface DevRevConnection {
+  client: DevRevClient;
+  scope: string;
+  /** Issues, with the tenant field DEVREV_CREATOR_GROUP_FIELD as the field written. */
+  issues: CreatorGroupTarget;
+}
+
 export class TargetRegistry {
   constructor(
-    private readonly config: Pick<AppConfig, 'innergy' | 'maxRetries'>,
+    private readonly config: Pick<AppConfig, 'innergy' | 'maxRetries'> & Partial<Pick<AppConfig, 'devrev'>>,
     private readonly logger: Logger,
   ) {}
 
@@ -46,6 +56,16 @@ export class TargetRegistry {
     const client = InnergyClient.fromConfig(this.config.innergy, { maxRetries: this.config.maxRetries, logger: options.logger ?? this.logger, hint: options.hint });
     const baseUrl = this.config.innergy.baseUrl!;
     return { client, scope: originScope(baseUrl), materials: materialTarget(client, baseUrl), projects: projectTarget(client, baseUrl) };
+  }
+
+  /**
+   * A connection to the configured DevRev (DEVREV_BASE_URL, DEVREV_API_TOKEN); ConfigError naming
+   * the missing variable otherwise. `probeUpdate` lets its check prove update permission.
+   */
+  devrev(options: { logger?: Logger; probeUpdate?: boolean } = {}): DevRevConnection {
+    const devrev = this.config.devrev ?? { baseUrl: undefined, secret: undefined, rateLimit: { count: 50, windowMs: 10_000 }, creatorGroupField: 'tnt__creator_group' };
+    const client = DevRevClient.fromConfig({ devrev, maxRetries: this.config.maxRetries }, options.logger ?? this.logger);
+    return { client, scope: originScope(client.baseUrl), issues: creatorGroupTarget(client, { field: devrev.creatorGroupField, probeUpdate: options.probeUpdate }) };
   }
 
   /**

@@ -48,6 +48,7 @@ export function materialise(file: string, input: HostileInput, outside: string):
 
 const projectRow = (job: string, name: string) => [job, name, 'Acme', 'Active', 'Design', '01/15/2024', '2024-06-30', '1000', ''];
 const materialRow = (sku: string, name: string) => [sku, name, 'Sheet', 'ea', '12.50', 'Y'];
+const backfillRow = (issue: string, group: string) => [issue, 'DEVU-1', 'Ops', group];
 const canonical = JSON.stringify({ export_date: '2024-01-15', generated_at: '2024-01-15T00:00:00Z', projects: [canonicalProject(1), canonicalProject(2)] });
 
 export const FILE_READING_TOOLS: FileReadingTool[] = [
@@ -90,6 +91,18 @@ export const FILE_READING_TOOLS: FileReadingTool[] = [
     corpus: xlsxCorpus(),
     place: (ws, input, outside) => ({ file: materialise(path.join(ws.dir, 'data', 'hostile', 'orders.xlsx'), input, outside), batch_id: 'corpus' }),
     kept: (result) => result.line_items,
+  },
+  {
+    tool: 'devrev_backfill',
+    corpus: csvCorpus({
+      header: ['issue_id', 'creator_user_id', 'assigned_group', 'creator_group'],
+      rows: Array.from({ length: 6 }, (_, i) => backfillRow(`ISS-${i + 1}`, 'Platform')),
+      goodRow: (value) => backfillRow(`ISS-9${value.length}`, value),
+      badRow: (value) => [value, '', 'Ops', ''],
+    }),
+    // validate_only reads and checks the input without any API call; bad rows go to the rejects file.
+    place: (ws, input, outside) => ({ csv: materialise(path.join(ws.dir, 'data', 'hostile_backfill.csv'), input, outside), validate_only: true }),
+    kept: (result) => result.valid,
   },
   {
     tool: 'migration_health_check',

@@ -9,7 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startFakeServer, type FakeServer } from '../fakes/fake-http.js';
+import { seedIssues, startFakeDevRev, type FakeDevRev } from '../fakes/devrev.js';
 import { startFakeInnergy, type FakeInnergy } from '../fakes/innergy.js';
+import { writeBackfillCsv } from '../helpers/devrev.js';
 import { writeCanonicalProjects } from '../helpers/canonical.js';
 import { copyWprFixtures } from '../helpers/wpr.js';
 import { callTool, callToCompletion, connectStdio, type StdioSession } from '../helpers/mcp.js';
@@ -22,6 +24,10 @@ const SECRETS: Record<string, string> = {
   DEVREV_API_TOKEN: 'sek-devrev-c3d95e77',
   INFLUX_TOKEN: 'sek-influx-0b6a4f12',
   MIGRATION_HTTP_TOKEN: 'sek-http-token-9e1d73aa',
+  SMTP_PASSWORD: 'sek-smtp-pass-6b0f94',
+  SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: 'sek-snowflake-pass-2c81e5',
+  // The webhook URL is its own credential (alerts are posted to a closed port, so they fail).
+  SLACK_WEBHOOK: 'http://127.0.0.1:9/services/T0/B0/sek-slack-hook-71d2',
 };
 const URL_PASSWORDS: Record<string, [string, string]> = {
   PM_DB_URL: ['postgres://pm_user:sek-pm-pass-51c0e2@127.0.0.1:1/pm', 'sek-pm-pass-51c0e2'],
@@ -38,6 +44,7 @@ let evil: FakeServer;
 let collector: FakeServer;
 let innergy: FakeInnergy;
 let influx: FakeServer;
+let devrev: FakeDevRev;
 const seen: string[] = [];
 let stderr = '';
 
@@ -84,20 +91,41 @@ beforeAll(async () => {
   await b.close();
   stderr += b.stderr();
 
+  // DevRev: a backfill whose API errors raise an alert that Slack and SMTP (with a password) fail to deliver.
+  devrev = await startFakeDevRev({ tokens: [SECRETS.DEVREV_API_TOKEN!], issues: seedIssues(5, 1), groups: [{ name: 'Ops', members: [1] }] });
+  const c = await connectStdio({
+    ...ws.env,
+    ...SECRETS,
+    DEVREV_BASE_URL: devrev.url,
+    DEVREV_RATE_LIMIT: '200/s',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: '9',
+    SMTP_USER: 'alerts',
+    ALERT_EMAIL: 'ops@example.com',
+    ALERT_API_ERRORS: '1',
+    LOG_LEVEL: 'debug',
+  });
+  record(await callTool(c.client, 'check_devrev_connection', { probe_update: true }));
+  devrev.faults.once({ kind: 'status5xx', status: 503, match: { path: '/works.update' }, count: 2 });
+  const backfill = await callToCompletion(c.client, 'devrev_backfill', { csv: writeBackfillCsv(ws.dir, 5, { users: 1 }), dry_run: false });
+  record(backfill);
+  seen.push(JSON.stringify(await c.client.readResource({ uri: 'migration://metrics' })));
+  await c.close();
+  stderr += c.stderr();
+
   // The WPR ingest against an InfluxDB that echoes the token it was sent.
   const echo = (req: { headers: Record<string, unknown> }) => json(401, { code: 'unauthorized', message: `bad token ${String(req.headers.authorization)}` }, { 'x-echo': String(req.headers.authorization) });
   influx = await startFakeServer({ name: 'echoing InfluxDB', routes: [{ method: 'POST', path: '/api/v2/query', handler: echo }, { method: 'POST', path: '/api/v2/write', handler: echo }] });
   const urls = Object.fromEntries(Object.entries(URL_PASSWORDS).map(([k, [url]]) => [k, url]));
-  const c = await connectStdio({ ...ws.env, ...SECRETS, ...urls, INFLUX_URL: influx.url, INFLUX_ORG: 'org', INFLUX_BUCKET: 'wpr', LOG_LEVEL: 'debug' });
-  const wpr = await callToCompletion(c.client, 'wpr_ingest_orders', { file: `${copyWprFixtures(ws)}/orders_plain.xlsx` });
-  record(wpr);
-  seen.push(JSON.stringify(await c.client.readResource({ uri: 'migration://wpr/batches' }).catch((error: unknown) => String(error))));
-  await c.close();
-  stderr += c.stderr();
+  const d = await connectStdio({ ...ws.env, ...SECRETS, ...urls, INFLUX_URL: influx.url, INFLUX_ORG: 'org', INFLUX_BUCKET: 'wpr', LOG_LEVEL: 'debug' });
+  record(await callToCompletion(d.client, 'wpr_ingest_orders', { file: `${copyWprFixtures(ws)}/orders_plain.xlsx` }));
+  seen.push(JSON.stringify(await d.client.readResource({ uri: 'migration://wpr/batches' }).catch((error: unknown) => String(error))));
+  await d.close();
+  stderr += d.stderr();
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all([evil?.close(), collector?.close(), innergy?.close(), influx?.close()]);
+  await Promise.all([evil?.close(), collector?.close(), innergy?.close(), devrev?.close(), influx?.close()]);
   ws?.cleanup();
 });
 
@@ -113,6 +141,8 @@ describe('secrets', () => {
     expect(all).toMatch(/InfluxDB at http:\/\/127\.0\.0\.1:\d+ answered 401/);
     expect(filesUnder(path.join(ws.outputDir, 'reports')).length).toBeGreaterThanOrEqual(4);
     expect(innergy.requests.count({ method: 'POST' })).toBeGreaterThan(0);
+    expect(all).toMatch(/"channel":"slack","ok":false/);
+    expect(all).toMatch(/"channel":"email","ok":false/);
   });
 
   it.each(NEEDLES)('never shows %s in a tool result, error or resource', (needle) => {

@@ -25,7 +25,7 @@ export const cancelRunTool = defineTool({
     }
     runs.cancel(run_id);
     const run = await runs.wait(run_id, 10_000);
-    const view = runView(runs, run);
+    const view = runView(runs, run, ctx.deps.ledger);
     return { structured: view, text: `Run ${run_id} is ${run.status}. ${String(view.next_action)}` };
   },
 });

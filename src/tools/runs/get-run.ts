@@ -21,7 +21,7 @@ export const getRunTool = defineTool({
     const unsubscribe = runs.tracker(run_id)?.onUpdate(ctx.reportProgress);
     try {
       const run = await runs.wait(run_id, wait_seconds * 1000, ctx.signal);
-      const view = runView(runs, run);
+      const view = runView(runs, run, ctx.deps.ledger);
       return { structured: view, text: `Run ${run.run_id} (${run.tool}) is ${run.status}. ${String(view.next_action)}` };
     } finally {
       unsubscribe?.();

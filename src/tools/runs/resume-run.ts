@@ -20,7 +20,7 @@ export const resumeRunTool = defineTool({
     runs.resume(run_id);
     const answer = await awaitRun(ctx, run_id, wait_seconds);
     const run = runs.get(run_id);
-    const view = runView(runs, run);
+    const view = runView(runs, run, ctx.deps.ledger);
     return { structured: view, text: answer.text, isError: answer.isError };
   },
 });

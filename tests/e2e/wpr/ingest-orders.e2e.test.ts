@@ -65,7 +65,7 @@ describe('wpr_ingest_orders end to end', () => {
 
     const again = await callTool(client, 'wpr_ingest_orders', { file: path.join(dir, 'orders_plain.xlsx'), batch_id: 'b1', wait_seconds: 50 }, { onprogress: (p) => progress.push(p) });
     expect(again.structured).toMatchObject({ status: 'succeeded', rows_read: 10, line_items: 10, orders: 5 });
-    expect(progress.map((p) => p.message)).toContainEqual(expect.stringMatching(/^reading orders_plain\.xlsx sheet 'WP_Overall_Order_Report' \(rows of the sheet\): \d+\/11 /));
+    expect(progress.length, 'the run reported progress to the client').toBeGreaterThan(0);
     let stored = await storedBatches(ws.stateDir);
     expect([...stored.keys()]).toEqual(['b1']);
     expect(stored.get('b1')!.lines).toHaveLength(10);
@@ -106,10 +106,14 @@ describe('wpr_ingest_orders end to end', () => {
     const started = await callTool(session.client, 'wpr_ingest_orders', { file: report, batch_id: 'big', wait_seconds: 0 });
     expect(started.structured.status).toBe('running');
     const runId = String(started.structured.run_id);
+    let reading: { phase: string; done: number; total?: number } | undefined;
     await waitFor(async () => {
       const view = (await callTool(session!.client, 'get_run', { run_id: runId, wait_seconds: 0 })).structured;
-      return view.status === 'running' && view.progress?.phase?.startsWith('reading') && view.progress.done > 2000;
+      if (view.status === 'running' && view.progress?.phase?.startsWith('reading') && view.progress.done > 2000) reading = view.progress;
+      return reading !== undefined;
     }, 60_000);
+    // Progress counts sheet rows read of the sheet's last row (header + lines).
+    expect(reading).toMatchObject({ phase: "reading large.xlsx sheet 'WP_Overall_Order_Report' (rows of the sheet)", total: LARGE + 1 });
     process.kill(session.pid(), 'SIGKILL');
     await session.close();
 
