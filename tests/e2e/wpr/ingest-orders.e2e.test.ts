@@ -112,8 +112,8 @@ describe('wpr_ingest_orders end to end', () => {
       if (view.status === 'running' && view.progress?.phase?.startsWith('reading') && view.progress.done > 2000) reading = view.progress;
       return reading !== undefined;
     }, 60_000);
-    // Progress counts sheet rows read of the sheet's last row (header + lines).
-    expect(reading).toMatchObject({ phase: "reading large.xlsx sheet 'WP_Overall_Order_Report' (rows of the sheet)", total: LARGE + 1 });
+    // Progress counts sheet rows read (exceljs's streaming writer records no dimension, so no total here).
+    expect(reading).toMatchObject({ phase: "reading large.xlsx sheet 'WP_Overall_Order_Report' (rows of the sheet)" });
     process.kill(session.pid(), 'SIGKILL');
     await session.close();
 

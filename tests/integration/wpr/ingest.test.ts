@@ -7,7 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setLogLevel } from '../../../src/logging/logger.js';
+import { loadConfig } from '../../../src/config/env.js';
+import { Ledger } from '../../../src/engine/ledger/ledger.js';
+import { ProgressTracker } from '../../../src/engine/progress.js';
+import { getLogger, setLogLevel } from '../../../src/logging/logger.js';
+import { ingestWprOrders } from '../../../src/pipelines/wpr/ingest/ingest.js';
 import { startFakeInflux, type FakeInflux } from '../../fakes/influx.js';
 import { callToCompletion, callTool, connectInProcess, type InProcessSession } from '../../helpers/mcp.js';
 import { copyWprFixtures, storedBatches } from '../../helpers/wpr.js';
@@ -119,6 +123,25 @@ describe('wpr_ingest_orders in-process', () => {
     const result = await callTool(session.client, 'wpr_ingest_orders', { file: '/etc/hostname' });
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(/outside the data roots/);
+  });
+});
+
+describe('ingestWprOrders progress', () => {
+  it('counts sheet rows read of the last row the sheet records, then lines recorded for provenance', async () => {
+    const config = loadConfig(ws.env, ws.dir);
+    const ledger = Ledger.open(config.stateDir);
+    const progress = new ProgressTracker(0);
+    const snapshots: Array<{ phase: string; done: number; total: number | undefined }> = [];
+    progress.onUpdate(({ phase, done, total }) => snapshots.push({ phase, done, total }));
+    try {
+      await ingestWprOrders({ file: path.join(dir, 'orders_report.xlsx'), batchId: 'p', outputDir: ws.outputDir }, { runId: 'r-progress', config, ledger, logger: getLogger(), progress, signal: new AbortController().signal });
+    } finally {
+      ledger.close();
+    }
+    const reading = snapshots.filter((s) => s.phase === "reading orders_report.xlsx sheet 'WP_Overall_Order_Report' (rows of the sheet)");
+    expect(reading.every((s) => s.total === 20)).toBe(true);
+    expect(reading.at(-1)!.done).toBe(20);
+    expect(snapshots.at(-1)).toEqual({ phase: 'recording provenance of batch p', done: 7, total: 7 });
   });
 });
 
