@@ -165,7 +165,14 @@ function date(raw: string, label: string, file: string, line: number, key: strin
   return null;
 }
 
-/** Builds a canonical project from a valid row (check {@link projectRejectReason} first). */
+/**
+ * Builds a canonical project from a valid row (check {@link projectRejectReason} first). The result
+ * satisfies CanonicalProjectSchema by construction, so the ETL does not validate it again per row:
+ * job number and name are non-empty (the reject reason), dates come from parseDate (YYYY-MM-DD with
+ * a four-digit year, or null), amounts from parseMoney (finite or null), SKUs are non-empty (trimmed
+ * cells, and mapping tables refuse an empty target), work orders come from transformWorkOrder and
+ * the line is ≥ 1. A change here must keep that true (the property test in transform.test.ts).
+ */
 export function transformProject(
   record: Record<ProjectField, string>,
   file: string,
