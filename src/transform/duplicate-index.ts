@@ -118,7 +118,11 @@ export class DuplicateIndex {
       if (hi === 0 && lo === 0) continue;
       let slot = (hi ^ Math.imul(lo, 0x27d4eb2d)) & this.mask;
       while (table[slot * STRIDE] !== 0 || table[slot * STRIDE + 1] !== 0) slot = (slot + 1) & this.mask;
-      table.set(old.subarray(at, at + STRIDE), slot * STRIDE);
+      const to = slot * STRIDE; // four stores: a subarray per slot would allocate
+      table[to] = hi;
+      table[to + 1] = lo;
+      table[to + 2] = old[at + 2]!;
+      table[to + 3] = old[at + 3]!;
     }
   }
 }
