@@ -5,7 +5,7 @@
  * spaces, blank lines and rows of bare commas, ragged rows, trailing empty values, missing job
  * numbers and names, exact duplicates, conflicting duplicates, unreadable dates and amounts,
  * unmapped statuses, phases and SKUs, formula-looking values, non-ASCII text, bytes that are not
- * UTF-8, and optionally a U+0001 control character and an unbalanced quote at the end.
+ * UTF-8, and optionally U+0001 and U+0000 control characters and an unbalanced quote at the end.
  */
 import { mulberry32 } from '../../../fakes/prng.js';
 
@@ -21,7 +21,7 @@ export interface NastyExportOptions {
   rows: number;
   /** Seed of the value choices. */
   seed: number;
-  /** Add a U+0001 character late in the file (turns the worker's packed hand-off off from there). */
+  /** Add a U+0001 and (later) a U+0000 character (a NUL turns the worker's packed hand-off off from there). */
   controlCharacter?: boolean;
   /** End the projects file with an unbalanced quote. */
   openQuoteAtEnd?: boolean;
@@ -75,7 +75,8 @@ export function nastyExport(options: NastyExportOptions): NastyExport {
     if (i % 211 === 0) parts.push(Buffer.concat([Buffer.from(`${line.slice(0, 6)}`), Buffer.from([0xe9]), Buffer.from(line.slice(6))]));
     else parts.push(Buffer.from(line));
     previous = line;
-    if (options.controlCharacter && i === Math.floor(options.rows * 0.9)) parts.push(Buffer.from(`J-CTRL,Control\u0001Char,C,Open,Design,,,,${eol}`));
+    if (options.controlCharacter && i === Math.floor(options.rows * 0.8)) parts.push(Buffer.from(`J-CTRL1,Control\u0001Char,C,Open,Design,,,,${eol}`));
+    if (options.controlCharacter && i === Math.floor(options.rows * 0.9)) parts.push(Buffer.from(`J-CTRL0,Nul\u0000Char,C,Open,Design,,,,${eol}`));
   }
   if (options.openQuoteAtEnd) parts.push(Buffer.from('J-OPEN,"never closed,C,Open,Design,,,,\r\nJ-AFTER,After,C,Open,Design,,,,\r\n'));
   const materials = [
