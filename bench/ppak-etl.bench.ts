@@ -91,13 +91,37 @@ interface PhaseCost {
   cpuSeconds: number;
   /** Highest RSS sampled during the phase, in MB. */
   peakRssMb: number;
+  /** CPU seconds by thread (Linux only, sampled every 100 ms): the main thread, the busiest other thread, the rest. */
+  threads: { main: number; busiest: number; rest: number } | undefined;
+}
+
+/** CPU seconds of each live thread of this process, by thread id (empty where /proc is missing). */
+function threadCpu(): Map<string, number> {
+  const seconds = new Map<string, number>();
+  try {
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      seconds.set(tid, (Number(fields[11]) + Number(fields[12])) / 100); // utime + stime, in clock ticks
+    }
+  } catch {
+    // not Linux, or a thread ended while listing: no breakdown for this sample
+  }
+  return seconds;
 }
 
 /** Runs one phase, measuring wall time, CPU time of the whole process (all threads) and RSS. */
 async function measure(run: () => Promise<number>): Promise<PhaseCost> {
   let peak = process.memoryUsage.rss();
+  const before = threadCpu();
+  const latest = new Map(before);
+  const sample = (): void => {
+    for (const [tid, seconds] of threadCpu()) latest.set(tid, seconds);
+  };
+  let ticks = 0;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
+    if (++ticks % 10 === 0) sample();
   }, 10);
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -105,8 +129,16 @@ async function measure(run: () => Promise<number>): Promise<PhaseCost> {
   const wallSeconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   clearInterval(sampler);
+  sample();
   peak = Math.max(peak, process.memoryUsage.rss());
-  return { rows, wallSeconds, cpuSeconds: (used.user + used.system) / 1e6, peakRssMb: peak / 2 ** 20 };
+  let threads: PhaseCost['threads'];
+  if (latest.size > 0) {
+    const spent = [...latest].map(([tid, seconds]) => ({ tid, seconds: seconds - (before.get(tid) ?? 0) }));
+    const main = spent.find((t) => t.tid === String(process.pid))?.seconds ?? 0;
+    const others = spent.filter((t) => t.tid !== String(process.pid)).map((t) => t.seconds).sort((a, b) => b - a);
+    threads = { main, busiest: others[0] ?? 0, rest: others.slice(1).reduce((a, b) => a + b, 0) };
+  }
+  return { rows, wallSeconds, cpuSeconds: (used.user + used.system) / 1e6, peakRssMb: peak / 2 ** 20, threads };
 }
 
 const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -162,6 +194,7 @@ async function main(): Promise<void> {
       etl_wall_s: round(etl.wallSeconds),
       etl_cpu_s: round(etl.cpuSeconds),
       etl_peak_rss_mb: Math.round(etl.peakRssMb),
+      etl_cpu_threads_s: etl.threads && { main: round(etl.threads.main), worker: round(etl.threads.busiest), rest: round(etl.threads.rest) },
       wall_ratio: round(wallRatio, 3),
       cpu_ratio: round(cpuRatio, 3),
       process_peak_rss_mb: Math.round(processPeakMb),
@@ -185,7 +218,11 @@ async function main(): Promise<void> {
       phase('raw csv-parse', raw, rawRate),
       phase('full ETL', etl, etlRate),
     ]);
-    process.stdout.write('\n');
+    const split = (cost: PhaseCost): string =>
+      cost.threads === undefined
+        ? 'n/a (no /proc)'
+        : `main ${cost.threads.main.toFixed(2)} s, busiest other thread ${cost.threads.busiest.toFixed(2)} s, rest ${cost.threads.rest.toFixed(2)} s`;
+    process.stdout.write(`\nCPU by thread (sampled): raw csv-parse: ${split(raw)}; full ETL: ${split(etl)} (busiest other = the parsing worker)\n\n`);
     printTable([
       ['measure', 'value', 'target'],
       ['projects file', `${summary.file_mb} MB, ${thousands(rows)} rows`, `load avg ${summary.load_avg_1m} at start`],
