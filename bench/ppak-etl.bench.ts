@@ -12,8 +12,11 @@
  * ratio (ETL rows/s ÷ raw rows/s, target ≥ 0.8 with two free cores) and the CPU ratio (ETL CPU ÷
  * raw CPU, target ≤ 2). CPU seconds are the robust figure on a shared machine: wall time depends
  * on whether a second core is free (the load average at start is printed for that reason).
- * Peak RSS per phase is sampled every 10 ms; the process peak (getrusage maxRSS) is printed too
- * (target < 300 MB). Ends with one JSON line. Not part of `npm test`.
+ * On Linux it also splits each phase's CPU by thread (from /proc, sampled every 100 ms): the main
+ * thread, the busiest other thread (in the ETL, the csv-parse worker) and the rest (GC helpers, file
+ * I/O). Peak RSS per phase is sampled every 10 ms; the process peak (getrusage maxRSS) is printed
+ * too (target < 300 MB). Ends with one JSON line. Not part of `npm test`; on a shared machine run it
+ * several times and compare spreads, not single runs.
  */
 import { once } from 'node:events';
 import fs from 'node:fs';
