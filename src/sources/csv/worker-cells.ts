@@ -24,7 +24,7 @@ type WorkerMessage =
   | { type: 'error'; message: string };
 
 /** Rows of a packed batch: the values in one string joined by U+0000, and how many belong to each row. */
-export function unpack(packed: string, widths: Uint32Array): string[][] {
+function unpack(packed: string, widths: Uint32Array): string[][] {
   const rows: string[][] = new Array(widths.length);
   if (widths.length === 0) return rows;
   const values = packed.split('\u0000');
