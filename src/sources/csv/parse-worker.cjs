@@ -1,6 +1,7 @@
 /**
- * The CSV parsing worker of worker-cells.ts: csv-parse on its own thread, posting batches of rows
- * (packed into one string: values joined by U+0000, rows by U+0001) and waiting for an
+ * The CSV parsing worker of worker-cells.ts: csv-parse on its own thread (through cell-stream.cjs,
+ * the core shared with the in-thread path), posting batches of rows (packed: every value of the
+ * batch joined by U+0000 in one string, plus the number of values of each row) and waiting for an
  * acknowledgement per batch beyond a window, so memory stays bounded. Plain CommonJS so it runs
  * unchanged from src/ (vitest, tsx) and dist/ (tsc copies it there).
  */
@@ -20,8 +21,19 @@ async function send(batch, packable) {
   credits--;
   const { rows, stop, oversized } = batch;
   if (packable) {
-    const packed = rows.map((cells) => cells.join('\u0000')).join('\u0001');
-    parentPort.postMessage({ type: 'batch', count: rows.length, packed, stop, oversized });
+    const widths = new Uint32Array(rows.length);
+    let total = 0;
+    for (let i = 0; i < rows.length; i++) {
+      widths[i] = rows[i].length;
+      total += rows[i].length;
+    }
+    const values = new Array(total);
+    let at = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const cells = rows[i];
+      for (let j = 0; j < cells.length; j++) values[at++] = cells[j];
+    }
+    parentPort.postMessage({ type: 'batch', count: rows.length, packed: values.join('\u0000'), widths, stop, oversized });
   } else {
     parentPort.postMessage({ type: 'batch', count: rows.length, rows, stop, oversized });
   }
@@ -49,7 +61,7 @@ async function parseFile(handle) {
     if (bytesRead === 0) break;
     for (let offset = 0; offset < bytesRead; offset += chunkSize) {
       const slice = buffer.subarray(offset, Math.min(offset + chunkSize, bytesRead));
-      if (packable && (slice.indexOf(0) !== -1 || slice.indexOf(1) !== -1)) packable = false;
+      if (packable && slice.indexOf(0) !== -1) packable = false; // a NUL byte could be inside a value
       for (const batch of stream.write(slice)) {
         await send(batch, packable);
         if (batch.stop !== undefined) return;

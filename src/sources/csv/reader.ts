@@ -13,10 +13,15 @@
  * bounded by `maxRecordSize`).
  *
  * Performance: parsing (cells.ts) runs in a worker thread for big files (worker-cells.ts), so
- * csv-parse and the caller's work overlap; csv-parse's `raw`, `info` and `max_record_size` options
- * cost it a check or a copy per byte, so they are off, and the reader counts lines, detects U+FFFD
- * and fingerprints each row in one pass over its values instead. Rows come in batches (one per
- * 64 KiB of file) so the per-row cost stays a plain loop; `rows()` gives them one by one.
+ * csv-parse and the caller's work overlap. That hides the caller's cost in wall time only when a
+ * second core is free; in CPU seconds (what `npm run bench:ppak` reports for the whole PPak ETL)
+ * csv-parse in the worker costs about what a plain csv-parse pass costs, and everything else — the
+ * hand-off, this reader, the transform and the output — must stay below that. So: csv-parse's
+ * `raw`, `info` and `max_record_size` options cost it a check or a copy per byte, so they are off,
+ * and the reader counts lines, detects U+FFFD and fingerprints each row in one pass over its values
+ * instead; the worker posts a batch as one string plus row widths (one join and one split per
+ * batch); rows come in batches (one per 64 KiB of file) so the per-row cost stays a plain loop;
+ * `rows()` gives them one by one.
  */
 import fs from 'node:fs';
 import path from 'node:path';

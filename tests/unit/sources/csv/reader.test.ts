@@ -180,6 +180,17 @@ describe.each([
     expect(large.rows.at(-1)?.line).toBe(501 + Math.floor(500 / 7));
   });
 
+  it('reads control characters (U+0001, and a NUL that ends the packed hand-off) inside values like any other', async () => {
+    const lines = ['ID,Name,Amount'];
+    for (let i = 1; i <= 300; i++) lines.push(i === 100 ? `${i},soh\u0001 ${i},${i}` : i === 200 ? `${i},nul\u0000 ${i},` : `${i},,"${i}"`);
+    const file = tmp.write('control.csv', `${lines.join('\n')}\n`);
+    const { rows } = await read(file, { chunkSize: 256 });
+    expect(rows).toHaveLength(300);
+    expect(summarize(rows)[99]).toEqual({ line: 101, record: { id: '100', name: 'soh\u0001 100', amount: '100' } });
+    expect(summarize(rows)[199]).toEqual({ line: 201, record: { id: '200', name: 'nul\u0000 200', amount: '' } });
+    expect(summarize(rows)[299]).toEqual({ line: 301, record: { id: '300', name: '', amount: '300' } });
+  });
+
   it('stops with a CancelledError when the signal is aborted', async () => {
     const controller = new AbortController();
     controller.abort();
