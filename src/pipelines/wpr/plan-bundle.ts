@@ -1,0 +1,182 @@
+/**
+ * Compile (the seed's "InfluxDB → Plan Bundle"): the lines of a batch, in store order (by order id,
+ * then line item), become one Epic per (Order ID, project) and one User story per line, keyed by
+ * `WPR Line Key`. Products are mapped to projects through the registry (case- and
+ * whitespace-insensitive); an unmapped product's orders are skipped and reported once.
+ *
+ * Each planned order carries a content hash over exactly what would be written (project, epic and
+ * story payloads; sources and unmapped columns excluded): a delta apply compares it with the hash
+ * last applied, so an order whose written content did not change costs nothing.
+ *
+ * Pure and streaming: `compileOrders` yields planned orders one by one, so a 100,000-line batch
+ * is hashed without holding every payload in memory.
+ */
+import { canonicalJson, sha256 } from '../../engine/canonical-hash.js';
+import type { ProductRegistry } from '../../config/product-registry.js';
+import type { WprColumns } from '../../config/wpr-columns.js';
+import type { WprLine, WprValue } from '../../stores/batch-store.js';
+import { epicKey, WPR_KEY_FIELDS, type WorkPackagePayload } from '../../targets/openproject/index.js';
+import { epicText, storyText } from './subjects.js';
+
+/** Version of the compiled shape: bump it when payloads change meaning (every order re-applies). */
+export const BUNDLE_VERSION = 1;
+
+/** One work package of the plan. */
+export interface PlannedWorkPackage {
+  key: string;
+  payload: WorkPackagePayload;
+  source: { file: string; sheet: string; line: number };
+}
+
+/** One order in one project: its epic, its stories, and the hash of all of it. */
+export interface PlannedOrder {
+  orderId: string;
+  project: string;
+  product: string;
+  hash: string;
+  epic: PlannedWorkPackage;
+  stories: PlannedWorkPackage[];
+}
+
+/** The custom fields each role writes, from the column map. */
+export interface RoleFields {
+  epic: Array<{ name: string; column: string }>;
+  story: Array<{ name: string; column: string }>;
+}
+
+/** The fields each role writes: the WPR key fields, then every `op_field` of the column map at its level. */
+export function roleFields(columns: WprColumns): RoleFields {
+  const epic: RoleFields['epic'] = [{ name: WPR_KEY_FIELDS.orderId, column: 'order_id' }];
+  const story: RoleFields['story'] = [
+    { name: WPR_KEY_FIELDS.orderId, column: 'order_id' },
+    { name: WPR_KEY_FIELDS.lineKey, column: 'line_key' },
+  ];
+  for (const [column, spec] of Object.entries(columns)) {
+    if (!spec.op_field) continue;
+    const list = spec.level === 'order' ? epic : story;
+    if (!list.some((field) => field.name === spec.op_field)) list.push({ name: spec.op_field, column });
+  }
+  return { epic, story };
+}
+
+/** A column's value on a line (core fields live outside `fields`). */
+export function columnValue(line: WprLine, column: string): WprValue {
+  if (column === 'order_id') return line.order_id;
+  if (column === 'line_item') return line.line_item;
+  if (column === 'product') return line.product;
+  if (column === 'line_key') return line.line_key;
+  const value = line.fields[column];
+  return value === undefined || value === '' ? null : value;
+}
+
+/** What the compiler needs besides the lines. */
+export interface CompileOptions {
+  registry: ProductRegistry;
+  columns: WprColumns;
+}
+
+/** An unmapped product: skipped orders and lines. */
+export interface UnmappedProduct {
+  product: string;
+  orders: number;
+  lines: number;
+}
+
+/** Counts kept while compiling (read them after the iteration ends). */
+export interface CompileTally {
+  /** Distinct order ids seen. */
+  orders: number;
+  lines: number;
+  unmapped: Map<string, UnmappedProduct>;
+}
+
+/** The product label of a line ("(no product)" when empty). */
+function productOf(line: WprLine): string {
+  return line.product.trim() === '' ? '(no product)' : line.product.trim();
+}
+
+/** Builds the planned order of one order's lines in one project. */
+export function planOrder(orderId: string, project: string, lines: readonly WprLine[], fields: RoleFields, columns: WprColumns): PlannedOrder {
+  const sorted = [...lines].sort((a, b) => (a.line_key < b.line_key ? -1 : a.line_key > b.line_key ? 1 : 0));
+  const first = sorted[0]!;
+  const orderValue = (column: string) => sorted.map((line) => columnValue(line, column)).find((value) => value !== null) ?? null;
+  const epicFields: Record<string, WprValue> = {};
+  for (const field of fields.epic) epicFields[field.name] = orderValue(field.column);
+  const epicPayload: WorkPackagePayload = { project, ...epicText(orderId, sorted, columns), fields: epicFields };
+  const stories = sorted.map((line): PlannedWorkPackage => {
+    const storyFields: Record<string, WprValue> = {};
+    for (const field of fields.story) storyFields[field.name] = columnValue(line, field.column);
+    return {
+      key: line.line_key,
+      payload: { project, ...storyText(line, columns), fields: storyFields },
+      source: { file: line.source.file, sheet: line.source.sheet, line: line.source.row },
+    };
+  });
+  const hash = sha256(canonicalJson({ v: BUNDLE_VERSION, project, epic: epicPayload, stories: stories.map((story) => [story.key, story.payload]) }));
+  return {
+    orderId,
+    project,
+    product: productOf(first),
+    hash,
+    epic: { key: epicKey(orderId, project), payload: epicPayload, source: { file: first.source.file, sheet: first.source.sheet, line: first.source.row } },
+    stories,
+  };
+}
+
+/**
+ * Compiles a batch's lines (grouped by order id, as the store yields them) into planned orders,
+ * one per (order, project). `tally` is filled as the lines go by.
+ */
+export async function* compileOrders(lines: AsyncIterable<WprLine> | Iterable<WprLine>, options: CompileOptions, tally: CompileTally): AsyncGenerator<PlannedOrder> {
+  const fields = roleFields(options.columns);
+  let current: string | undefined;
+  let group: WprLine[] = [];
+  const seen = new Set<string>();
+  const flush = function* (): Generator<PlannedOrder> {
+    if (current === undefined || group.length === 0) return;
+    const byProject = new Map<string, WprLine[]>();
+    const unmappedHere = new Map<string, number>();
+    for (const line of group) {
+      const project = options.registry.projectOf(line.product);
+      if (project === undefined) unmappedHere.set(productOf(line), (unmappedHere.get(productOf(line)) ?? 0) + 1);
+      else byProject.set(project, [...(byProject.get(project) ?? []), line]);
+    }
+    for (const [product, count] of unmappedHere) {
+      const entry = tally.unmapped.get(product) ?? { product, orders: 0, lines: 0 };
+      entry.orders += 1;
+      entry.lines += count;
+      tally.unmapped.set(product, entry);
+    }
+    for (const [project, projectLines] of [...byProject].sort(([a], [b]) => a.localeCompare(b))) {
+      yield planOrder(current, project, projectLines, fields, options.columns);
+    }
+  };
+  for await (const line of lines) {
+    tally.lines += 1;
+    if (line.order_id !== current) {
+      yield* flush();
+      if (seen.has(line.order_id)) throw new Error(`Batch lines of order ${line.order_id} are not contiguous: the store must yield lines ordered by order id`);
+      seen.add(line.order_id);
+      tally.orders += 1;
+      current = line.order_id;
+      group = [];
+    }
+    group.push(line);
+  }
+  yield* flush();
+}
+
+/** A fresh tally. */
+export function newTally(): CompileTally {
+  return { orders: 0, lines: 0, unmapped: new Map() };
+}
+
+/** One warning per unmapped product, as the seed's summary counted them. */
+export function unmappedWarnings(tally: CompileTally, registryFile: string): string[] {
+  return [...tally.unmapped.values()]
+    .sort((a, b) => a.product.localeCompare(b.product))
+    .map(
+      (entry) =>
+        `Product "${entry.product}" is not in ${registryFile}: its ${entry.orders} order${entry.orders === 1 ? '' : 's'} (${entry.lines} line${entry.lines === 1 ? '' : 's'}) were skipped. Add the product and its project identifier to the registry to process them.`,
+    );
+}
