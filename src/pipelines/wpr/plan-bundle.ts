@@ -12,7 +12,7 @@
  * is hashed without holding every payload in memory.
  */
 import { canonicalJson, sha256 } from '../../engine/canonical-hash.js';
-import type { ProductRegistry } from '../../config/product-registry.js';
+import { normalizeProductName, type ProductRegistry } from '../../config/product-registry.js';
 import type { WprColumns } from '../../config/wpr-columns.js';
 import type { WprLine, WprValue } from '../../stores/batch-store.js';
 import { epicKey, WPR_KEY_FIELDS, type WorkPackagePayload } from '../../targets/openproject/index.js';
@@ -87,6 +87,7 @@ export interface CompileTally {
   /** Distinct order ids seen. */
   orders: number;
   lines: number;
+  /** Unmapped products by normalized name (first spelling kept). */
   unmapped: Map<string, UnmappedProduct>;
 }
 
@@ -138,14 +139,16 @@ export async function* compileOrders(lines: AsyncIterable<WprLine> | Iterable<Wp
     const unmappedHere = new Map<string, number>();
     for (const line of group) {
       const project = options.registry.projectOf(line.product);
-      if (project === undefined) unmappedHere.set(productOf(line), (unmappedHere.get(productOf(line)) ?? 0) + 1);
+      const spelled = [...unmappedHere.keys()].find((name) => normalizeProductName(name) === normalizeProductName(productOf(line))) ?? productOf(line);
+      if (project === undefined) unmappedHere.set(spelled, (unmappedHere.get(spelled) ?? 0) + 1);
       else byProject.set(project, [...(byProject.get(project) ?? []), line]);
     }
     for (const [product, count] of unmappedHere) {
-      const entry = tally.unmapped.get(product) ?? { product, orders: 0, lines: 0 };
+      const key = normalizeProductName(product);
+      const entry = tally.unmapped.get(key) ?? { product, orders: 0, lines: 0 };
       entry.orders += 1;
       entry.lines += count;
-      tally.unmapped.set(product, entry);
+      tally.unmapped.set(key, entry);
     }
     for (const [project, projectLines] of [...byProject].sort(([a], [b]) => a.localeCompare(b))) {
       yield planOrder(current, project, projectLines, fields, options.columns);
