@@ -6,7 +6,7 @@
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { ERROR_META_KEY } from '../server/register-tool.js';
 import { withLocalClient } from './local-client.js';
 import { EXIT, printErr, printOut } from './output.js';

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { withLocalClient } from './local-client.js';
 import { EXIT, printErr, printOut } from './output.js';
 import { createProgressBar } from './progress-bar.js';

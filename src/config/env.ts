@@ -44,6 +44,8 @@ export interface AppConfig {
   readOnly: boolean;
   maxRetries: number;
   logLevel: string;
+  /** Days after which plan items and intents of finished runs are pruned from the ledger. */
+  retentionDays: number;
 }
 
 const optionalText = z
@@ -83,6 +85,9 @@ const envSchema = z.object({
     z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().max(20)).optional(),
   ),
   LOG_LEVEL: optionalText.pipe(z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).optional()),
+  MIGRATION_RETENTION_DAYS: optionalText.pipe(
+    z.string().regex(/^\d+$/, 'must be a whole number of days').transform(Number).pipe(z.number().int().min(1).max(3650)).optional(),
+  ),
 });
 
 /** Loads `.env` from `cwd` into process.env (existing variables win), once per process. */
@@ -151,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     readOnly: e.MIGRATION_READ_ONLY === '1' || e.MIGRATION_READ_ONLY === 'true',
     maxRetries: e.MAX_RETRIES ?? 5,
     logLevel: e.LOG_LEVEL ?? 'info',
+    retentionDays: e.MIGRATION_RETENTION_DAYS ?? 30,
   };
 }
 

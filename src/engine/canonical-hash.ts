@@ -1,12 +1,11 @@
 /**
  * Change detection: canonical JSON (sorted keys, volatile fields excluded, no whitespace) and its
  * SHA-256. Two records with the same meaningful content always hash the same, whatever their key
- * order, so an unchanged record costs zero writes on a re-run.
+ * order, so an unchanged record costs zero writes on a re-run. Which fields are volatile (never a
+ * real change: our own timestamps, back-references, a target's lock version) is each target's and
+ * format's own list, passed in by the caller.
  */
 import { createHash } from 'node:crypto';
-
-/** Fields that never indicate a real change (timestamps of our own runs, back-references). */
-export const DEFAULT_VOLATILE_FIELDS: readonly string[] = ['generated_at', 'source', 'innergy_id', '_links', 'lockVersion'];
 
 /** Serialises a JSON-like value with sorted keys; `undefined` members are dropped, as JSON does. */
 export function canonicalJson(value: unknown, volatile: readonly string[] = []): string {
@@ -32,7 +31,7 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** SHA-256 of the canonical JSON of a record, excluding top-level volatile fields. */
-export function contentHash(value: unknown, volatile: readonly string[] = DEFAULT_VOLATILE_FIELDS): string {
+/** SHA-256 of the canonical JSON of a record, excluding the given top-level volatile fields. */
+export function contentHash(value: unknown, volatile: readonly string[] = []): string {
   return sha256(canonicalJson(value, volatile));
 }

@@ -7,6 +7,11 @@
  * - transient errors are retried by the HTTP layer and, if they persist, interrupt a run (resumable);
  * - terminal errors fail a record or a run for good;
  * - anything that is not a `MigrationError` is a bug and is thrown.
+ *
+ * Each error also says what it means for a run that meets it while writing: whether it stops the
+ * whole run (`stopsRun`: bad credentials, an open circuit, a cancellation…) or fails one record,
+ * and, for a write, whether the target may have applied it (`outcome`). The engine reads these two
+ * facts; only the layer that raised the error (HTTP, a target) decides them.
  */
 
 export type ErrorKind =
@@ -21,12 +26,25 @@ export type ErrorKind =
   | 'busy'
   | 'cancelled';
 
+/**
+ * Whether a target may have applied a write that failed: `not_sent` (it never left), `rejected`
+ * (the target answered and refused it), `unknown` (it may have been applied: reconcile by lookup).
+ */
+export type RequestOutcome = 'not_sent' | 'unknown' | 'rejected';
+
+/** Kinds that stop a whole run by default (no other record can succeed, or the operator said stop). */
+const STOPS_RUN: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['auth', 'config', 'cancelled', 'busy', 'stale_plan', 'outside_data_root']);
+
 export interface MigrationErrorOptions {
   /** One sentence telling the operator what to do next. */
   action?: string;
   /** Structured facts that help the operator (never secrets). */
   details?: Record<string, unknown>;
   cause?: unknown;
+  /** Whether the error stops the whole run. @default true for auth, config, cancelled, busy, stale_plan, outside_data_root */
+  stopsRun?: boolean;
+  /** For a failed write: whether the target may have applied it. */
+  outcome?: RequestOutcome;
 }
 
 /** Base class: every error an operator (or the engine) can act on. */
@@ -34,6 +52,10 @@ export class MigrationError extends Error {
   readonly kind: ErrorKind;
   readonly action: string;
   readonly details: Record<string, unknown> | undefined;
+  /** Whether meeting this error stops the whole run instead of failing one record. */
+  readonly stopsRun: boolean;
+  /** For a failed write: whether the target may have applied it (undefined when not a write). */
+  readonly writeOutcome: RequestOutcome | undefined;
 
   constructor(kind: ErrorKind, message: string, options: MigrationErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -41,6 +63,8 @@ export class MigrationError extends Error {
     this.kind = kind;
     this.action = options.action ?? defaultAction[kind];
     this.details = options.details;
+    this.stopsRun = options.stopsRun ?? STOPS_RUN.has(kind);
+    this.writeOutcome = options.outcome;
   }
 
   /** Whether trying again later (without operator action) may succeed. */

@@ -5,16 +5,16 @@
  * caller can leak a secret through a message, a stack, a cause or `JSON.stringify(error)`.
  */
 import { STATUS_CODES } from 'node:http';
-import { AuthError, MigrationError, TerminalError, TransientError, type ErrorKind } from '../engine/errors.js';
+import { AuthError, MigrationError, TerminalError, TransientError, type ErrorKind, type RequestOutcome } from '../engine/errors.js';
 import { apiErrorMessage, bodyExcerpt, redactUrl, safeBody, sanitizeCause } from './sanitize.js';
 import { redact } from '../logging/redact.js';
 
 /**
- * Whether the target may have applied the request: `not_sent` (it never left: connection refused,
- * DNS failure), `rejected` (the target answered and refused it: 4xx, 429), `unknown` (it was sent
- * and may have been applied: 5xx, reset connection, timeout) — reconcile with a lookup.
+ * Whether the target may have applied the request (the engine's RequestOutcome): `not_sent` (it never
+ * left: connection refused, DNS failure), `rejected` (the target answered and refused it: 4xx, 429),
+ * `unknown` (it was sent and may have been applied: 5xx, reset connection, timeout) — reconcile with a lookup.
  */
-export type RequestOutcome = 'not_sent' | 'unknown' | 'rejected';
+export type { RequestOutcome };
 
 /** What every HTTP error is told about the request. URLs are redacted by the error. */
 export interface HttpRequestFacts {
@@ -81,7 +81,7 @@ export class HttpStatusError extends MigrationError {
 
   constructor(kind: Extract<ErrorKind, 'terminal' | 'transient'>, facts: HttpResponseFacts, options: { action?: string; note?: string } = {}) {
     const { message, details } = answered(facts, options.note);
-    super(kind, message, { action: options.action ?? defaultStatusAction(kind, facts), details });
+    super(kind, message, { action: options.action ?? defaultStatusAction(kind, facts), details, outcome: facts.outcome });
     this.name = 'HttpStatusError';
     ({ target: this.target, method: this.method, url: this.url, status: this.status, outcome: this.outcome, retries: this.retries, body: this.body } = details);
   }
@@ -116,7 +116,7 @@ export class HttpAuthError extends AuthError {
   /** `authHint` becomes the action, e.g. "Check INNERGY_API_KEY in the environment…". */
   constructor(facts: HttpResponseFacts, authHint?: string) {
     const { message, details } = answered(facts);
-    super(message, { action: authHint, details });
+    super(message, { action: authHint, details, outcome: facts.outcome });
     this.name = 'HttpAuthError';
     ({ target: this.target, method: this.method, url: this.url, status: this.status, outcome: this.outcome, retries: this.retries, body: this.body } = details);
   }
@@ -152,7 +152,7 @@ export class NetworkError extends TransientError {
         ? `Check that ${facts.target} is reachable (its base URL, DNS, network), then resume the run with resume_run.`
         : `The request reached ${facts.target} but no answer came back, so it may have been applied; resume the run with resume_run, which looks the record up before writing it again.`;
     const details = { target: facts.target, method: facts.method, url, outcome: facts.outcome, retries: facts.retries, code: facts.code };
-    super(redact(sentence(message)), { action, details, cause: sanitizeCause(cause) });
+    super(redact(sentence(message)), { action, details, cause: sanitizeCause(cause), outcome: facts.outcome });
     this.name = 'NetworkError';
     ({ target: this.target, method: this.method, url: this.url, outcome: this.outcome, retries: this.retries, code: this.code } = details);
   }
@@ -183,7 +183,7 @@ export class NonJsonResponseError extends TerminalError {
       `${contentType ? `content-type ${contentType}` : 'no content-type'} instead of JSON: "${excerpt}"`;
     const action = `Check the ${facts.target} base URL and API key: an HTML answer usually means a login page or a wrong route.`;
     const details = { target: facts.target, method: facts.method, url, status: facts.status, contentType, outcome: facts.outcome, excerpt };
-    super(redact(sentence(message)), { action, details });
+    super(redact(sentence(message)), { action, details, outcome: facts.outcome });
     this.name = 'NonJsonResponseError';
     ({ target: this.target, method: this.method, url: this.url, status: this.status, contentType: this.contentType } = details);
     ({ outcome: this.outcome, excerpt: this.excerpt } = details);
@@ -212,6 +212,8 @@ export class CircuitOpenError extends TransientError {
       {
         action: `Check that ${target} is up and reachable, then resume the run with resume_run.`,
         details: { target, consecutiveFailures, retryInMs },
+        stopsRun: true,
+        outcome: 'not_sent',
       },
     );
     this.name = 'CircuitOpenError';

@@ -15,6 +15,7 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { registerHeaderSecrets, splitCredentials } from './credentials.js';
 import { classifyStatus, RETRY_AFTER_STATUS_CODES, RETRY_STATUS_CODES } from './classify.js';
 import { CircuitOpenError } from './errors.js';
+import { reportHttpAttempt } from './observers.js';
 import { resetDelayMs } from './rate-limit-headers.js';
 import { bufferResponse, readBody, toMigrationError } from './response.js';
 import { decideRetry } from './retry-policy.js';
@@ -130,6 +131,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         ],
         afterResponse: [
           async (kyRequest, _options, response) => {
+            reportHttpAttempt({ target, method, status: response.status, retry: state.attempts > 1, headers: response.headers });
             if (response.status === 429) counters.rateLimited += 1;
             if (RETRY_AFTER_STATUS_CODES.includes(response.status)) {
               const resetMs = resetDelayMs(response.headers);
@@ -151,6 +153,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       return result;
     } catch (error) {
       const mapped = await toMigrationError(error, { ...facts(), signal, timeoutMs, authHint, note: state.note });
+      if (state.attempts > 0 && !(error instanceof Error && 'response' in error)) reportHttpAttempt({ target, method, status: undefined, retry: state.attempts > 1, headers: undefined });
       if (mapped instanceof CancelledError || mapped instanceof CircuitOpenError || !(mapped instanceof MigrationError)) {
         breaker.recordNeutral();
       } else if (mapped.kind === 'transient') {

@@ -30,3 +30,6 @@ export {
 export { resetDelayMs, parseResetValue } from './rate-limit-headers.js';
 export { describeNetworkFailure, networkErrorCode, type NetworkFailure } from './network.js';
 export { redactUrl, safeBody, apiErrorMessage, MAX_BODY_CHARS } from './sanitize.js';
+export { apiStats, type ApiStats } from './api-stats.js';
+export { observeHttp, type HttpAttemptEvent, type HttpObserver } from './observers.js';
+export { cursorPaging, offsetPaging, pageNumberPaging, readAllPages, type OffsetCollection, type PageParams, type PagingState, type PagingStrategy } from './paging.js';

@@ -8,14 +8,16 @@
 import { MigrationError } from '../engine/errors.js';
 import { renderResultMarkdown } from '../engine/reports.js';
 import type { RunContext } from '../engine/run-context.js';
-import type { RunOutcome } from '../engine/runs.js';
-import { runPpakEtl } from '../pipelines/ppak/etl.js';
+import type { RunOutcome } from '../engine/run-definition.js';
 import { runHealthCheck } from '../pipelines/health/health-check.js';
-import { knownProjectIds } from '../targets/innergy/target.js';
-import { runMaterialSync } from '../pipelines/innergy/material-sync.js';
-import { runProjectImport } from '../pipelines/innergy/project-import.js';
+import { MATERIAL_SYNC_TOOL, runMaterialSync } from '../pipelines/innergy/material-sync.js';
+import { PROJECT_IMPORT_TOOL, runProjectImport } from '../pipelines/innergy/project-import.js';
+import { runPpakEtl } from '../pipelines/ppak/etl.js';
+import type { TargetRegistry } from '../targets/registry.js';
 
 export const FULL_CYCLE_TOOL = 'run_full_cycle';
+/** The cycle locks the jobs of its steps: no step's own tool can run beside it. */
+export const FULL_CYCLE_JOBS = [FULL_CYCLE_TOOL, 'run_ppak_export_etl', MATERIAL_SYNC_TOOL, PROJECT_IMPORT_TOOL] as const;
 export const FULL_CYCLE_STEPS = ['etl', 'material_sync', 'project_import', 'health_check'] as const;
 export type CycleStep = (typeof FULL_CYCLE_STEPS)[number];
 
@@ -44,7 +46,8 @@ export interface FullCycleResult extends Record<string, unknown> {
   health_ok: boolean | null;
 }
 
-export async function runFullCycle(input: FullCycleInput, ctx: RunContext): Promise<RunOutcome<FullCycleResult>> {
+export async function runFullCycle(input: FullCycleInput, ctx: RunContext, targets: TargetRegistry): Promise<RunOutcome<FullCycleResult>> {
+  const innergy = () => targets.innergy({ logger: ctx.logger });
   const steps: FullCycleResult['steps'] = {};
   const sections: string[] = [];
   let canonicalFile: string | null = null;
@@ -52,14 +55,14 @@ export async function runFullCycle(input: FullCycleInput, ctx: RunContext): Prom
   const execute: Record<CycleStep, () => Promise<RunOutcome>> = {
     etl: async () => {
       const result = await runPpakEtl(
-        { exportDir: input.exportDir, outputDir: input.outputDir, mappingDir: input.mappingDir, exportDate: input.exportDate, dateRange: input.dateRange, knownInnergyIds: knownProjectIds(ctx.ledger) },
+        { exportDir: input.exportDir, outputDir: input.outputDir, mappingDir: input.mappingDir, exportDate: input.exportDate, dateRange: input.dateRange, knownInnergyIds: targets.knownInnergyIds(ctx.ledger, 'project') },
         ctx,
       );
       return { result: { ...result }, nextAction: 'Continue with the material sync.' };
     },
-    material_sync: () => runMaterialSync({ materialLibrary: input.materialLibrary, dryRun: input.dryRun, mode: 'api', outputDir: input.outputDir }, ctx),
-    project_import: () => runProjectImport({ canonicalFile: canonicalFile!, dryRun: input.dryRun }, ctx),
-    health_check: () => runHealthCheck({ canonicalFile: canonicalFile!, outputDir: input.outputDir }, ctx),
+    material_sync: async () => runMaterialSync({ materialLibrary: input.materialLibrary, dryRun: input.dryRun, mode: 'api', outputDir: input.outputDir }, ctx, innergy()),
+    project_import: async () => runProjectImport({ canonicalFile: canonicalFile!, dryRun: input.dryRun }, ctx, innergy()),
+    health_check: async () => runHealthCheck({ canonicalFile: canonicalFile!, outputDir: input.outputDir }, ctx, targets.innergyConfigured() ? innergy() : undefined),
   };
 
   for (const step of FULL_CYCLE_STEPS) {

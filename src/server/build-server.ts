@@ -3,7 +3,7 @@
  * over the shared application dependencies. No transport code: stdio.ts and http.ts connect it.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { ALL_TOOLS } from '../tools/index.js';
 import { packageVersion } from '../package-root.js';
 import { registerPrompts } from './prompts.js';

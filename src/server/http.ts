@@ -8,7 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { ConfigError } from '../engine/errors.js';
 import { buildServer } from './build-server.js';
 import { checkRequest, isLoopback, loopbackHostsAndOrigins, readBody } from './http-guard.js';

@@ -6,16 +6,16 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { describeError, MigrationError, ValidationError } from '../engine/errors.js';
 import type { ProgressSnapshot } from '../engine/progress.js';
 import { redact } from '../logging/redact.js';
-import { isWritingTool, type ToolDefinition } from '../tools/tool-definition.js';
+import { isWritingTool, type AnyTool } from '../tools/tool-definition.js';
+
+export type { AnyTool } from '../tools/tool-definition.js';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyTool = ToolDefinition<any, any>;
 
 export function registerTool(server: McpServer, tool: AnyTool, deps: AppDeps): void {
   server.registerTool(

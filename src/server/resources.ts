@@ -6,8 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { packageRoot } from '../package-root.js';
+import { composeResult } from '../tools/run-result.js';
 
 export function registerResources(server: McpServer, deps: AppDeps): void {
   server.registerResource(
@@ -24,7 +25,7 @@ export function registerResources(server: McpServer, deps: AppDeps): void {
     { title: 'Run record', description: 'A run: tool, arguments, status, progress, result and error.', mimeType: 'application/json' },
     (uri, variables) => {
       const run = deps.runs.get(String(variables.run_id));
-      const record = { ...run, result: deps.runs.composeResult(run) };
+      const record = { ...run, result: composeResult(deps.runs, run) };
       return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(record, null, 2) }] };
     },
   );

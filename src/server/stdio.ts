@@ -4,7 +4,8 @@
  * stay resumable) and the ledger is closed.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { closeApp, type AppDeps } from '../app.js';
+import { closeApp } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import { buildServer } from './build-server.js';
 
 export async function serveStdio(deps: AppDeps): Promise<void> {

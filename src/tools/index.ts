@@ -1,5 +1,5 @@
 /** Every tool of migration-mcp, in the order they are listed to clients. */
-import type { AnyTool } from '../server/register-tool.js';
+import type { AnyTool } from './tool-definition.js';
 import { checkInnergyConnectionTool } from './innergy/check-connection.js';
 import { migrationHealthCheckTool } from './innergy/migration-health-check.js';
 import { runFullCycleTool } from './innergy/run-full-cycle.js';
@@ -10,6 +10,7 @@ import { cancelRunTool } from './runs/cancel-run.js';
 import { explainRecordTool } from './runs/explain-record.js';
 import { getRunTool } from './runs/get-run.js';
 import { listRunsTool } from './runs/list-runs.js';
+import { pruneLedgerTool } from './runs/prune-ledger.js';
 import { resetCheckpointsTool } from './runs/reset-checkpoints.js';
 import { resumeRunTool } from './runs/resume-run.js';
 
@@ -26,4 +27,5 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   cancelRunTool,
   resetCheckpointsTool,
   explainRecordTool,
+  pruneLedgerTool,
 ];

@@ -1,11 +1,12 @@
 /**
- * Shared pieces of run-based tools: the common argument (`wait_seconds`), the common result keys
- * (`run_id, status, dry_run, plan_id, report_uri, next_action`), and the start → wait → respond
- * sequence that turns a run into a tool result.
+ * Shared pieces of run-based tools: the common arguments (`wait_seconds`, `dry_run`, `plan_id`),
+ * the common result keys (`run_id, status, dry_run, plan_id, report_uri, next_action`), and the
+ * start → wait → respond sequence that turns a run into a tool result. `defineRunTool` (run-tool-
+ * definition.ts) builds a whole run-based tool from these.
  */
 import { z } from 'zod';
-import type { RunDefinition } from '../engine/runs.js';
-import type { RunRecord } from '../engine/ledger/run-store.js';
+import type { RunDefinition } from '../engine/run-definition.js';
+import { runToolResult } from './run-result.js';
 import type { ToolContext, ToolResult } from './tool-definition.js';
 
 export const RUN_STATUSES = ['succeeded', 'failed', 'running', 'cancelled', 'interrupted'] as const;
@@ -95,32 +96,4 @@ export async function awaitRun(ctx: ToolContext, runId: string, waitSeconds: num
     unsubscribe?.();
     ctx.signal.removeEventListener('abort', onAbort);
   }
-}
-
-/** The tool result for a run record: structured keys, one-line text, isError when it failed. */
-export function runToolResult(ctx: ToolContext, run: RunRecord): ToolResult {
-  const structured = ctx.deps.runs.composeResult(run);
-  const mode = run.dry_run ? 'dry run' : 'run';
-  const parts = [`${run.tool} ${mode} ${run.run_id} ${run.status}.`];
-  const counts = summarizeCounts(structured);
-  if (counts) parts.push(`${counts}.`);
-  if (run.error && run.status !== 'succeeded') parts.push(run.error.message);
-  parts.push(`Next: ${String(structured.next_action)}`);
-  return { structured, text: parts.join(' '), isError: run.status === 'failed' || run.status === 'interrupted' };
-}
-
-/** "created 3, updated 1; projects: read 20, written 18" — the numeric facts of a result, briefly. */
-export function summarizeCounts(result: Record<string, unknown>): string {
-  const flat: string[] = [];
-  const nested: string[] = [];
-  for (const [key, value] of Object.entries(result)) {
-    if (typeof value === 'number') flat.push(`${key.replace(/_/g, ' ')} ${value}`);
-    else if (value && typeof value === 'object' && !Array.isArray(value)) {
-      const numbers = Object.entries(value).filter(([, v]) => typeof v === 'number');
-      if (numbers.length && numbers.length === Object.keys(value).length && key !== 'progress') {
-        nested.push(`${key}: ${numbers.map(([k, v]) => `${k} ${String(v)}`).join(', ')}`);
-      }
-    }
-  }
-  return [flat.join(', '), ...nested].filter(Boolean).join('; ').slice(0, 300);
 }

@@ -3,9 +3,9 @@
  * a pipeline. Tools know nothing of transports; the server registers them and maps errors.
  */
 import type { z } from 'zod';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../app-deps.js';
 import type { ProgressSnapshot } from '../engine/progress.js';
-import type { RunFactory } from '../engine/runs.js';
+import type { RunFactory } from '../engine/run-definition.js';
 
 export type ToolsetId = 'ppak' | 'innergy' | 'wpr' | 'devrev' | 'acc' | 'runs';
 
@@ -43,6 +43,10 @@ export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O exten
   /** For run-based tools: rebuilds a run from stored arguments, so resume_run can continue it. */
   runFactory?: (deps: AppDeps) => RunFactory;
 }
+
+/** A tool of any schema (for lists of tools). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTool = ToolDefinition<any, any>;
 
 /** Whether a tool changes anything (hidden and refused when MIGRATION_READ_ONLY=1). */
 export function isWritingTool(tool: Pick<ToolDefinition, 'annotations'>): boolean {

@@ -46,6 +46,11 @@ export class Warnings {
   }
 }
 
+/** At most `max` messages, then one line counting the rest (for lists built outside {@link Warnings}). */
+export function boundedList(messages: readonly string[], max = WARNING_LIMIT): string[] {
+  return messages.length <= max ? [...messages] : [...messages.slice(0, max), `… and ${messages.length - max} more`];
+}
+
 /** Distinct values tracked per kind; further distinct values are only counted. */
 const DISTINCT_LIMIT = 10_000;
 /** Distinct values listed in a result (the most frequent first). */

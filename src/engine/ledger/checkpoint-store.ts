@@ -2,8 +2,8 @@
  * Checkpoints: small named values a run commits as it goes (a finished step of a full cycle, a
  * cursor), so a resumed run skips what is done. `reset_checkpoints` clears them per tool.
  */
-import type { Db } from './ledger.js';
-import { nowIso, parseJson } from './ledger.js';
+import type { Db } from './sqlite.js';
+import { nowIso, parseJson } from './sqlite.js';
 
 export interface Checkpoint {
   job: string;

@@ -3,8 +3,8 @@
  * planned → sent → acked | failed | ambiguous. A `sent` or `ambiguous` intent after a crash or a
  * lost response means "the target may have done it": it is resolved by looking the record up.
  */
-import type { Db } from './ledger.js';
-import { nowIso } from './ledger.js';
+import type { Db } from './sqlite.js';
+import { nowIso } from './sqlite.js';
 
 export type IntentState = 'planned' | 'sent' | 'acked' | 'failed' | 'ambiguous';
 

@@ -1,7 +1,7 @@
 /**
  * The ledger: one SQLite database (`<MIGRATION_STATE_DIR>/state.db`, WAL) holding everything a
  * run must remember across crashes — runs, plans, write intents, identities, checkpoints,
- * provenance and locks. Each table has a small store class; this module opens the database,
+ * provenance, locks — and its housekeeping (retention). Each table has a small store class; this module opens the database,
  * applies the schema migrations and hands out the stores.
  */
 import fs from 'node:fs';
@@ -16,8 +16,10 @@ import { IdentityStore } from './identity-store.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { ProvenanceStore } from './provenance-store.js';
 import { LockStore } from './lock-store.js';
+import { RetentionStore } from './retention-store.js';
+import type { Db } from './sqlite.js';
 
-export type Db = Database.Database;
+export type { Db } from './sqlite.js';
 
 export class Ledger {
   readonly runs: RunStore;
@@ -27,6 +29,7 @@ export class Ledger {
   readonly checkpoints: CheckpointStore;
   readonly provenance: ProvenanceStore;
   readonly locks: LockStore;
+  readonly retention: RetentionStore;
 
   private constructor(readonly db: Db, readonly file: string) {
     this.runs = new RunStore(db);
@@ -36,6 +39,7 @@ export class Ledger {
     this.checkpoints = new CheckpointStore(db);
     this.provenance = new ProvenanceStore(db);
     this.locks = new LockStore(db);
+    this.retention = new RetentionStore(db);
   }
 
   /** Opens (creating if needed) the ledger in `stateDir` and brings its schema up to date. */
@@ -98,14 +102,4 @@ function migrate(db: Db): void {
       );
     })();
   }
-}
-
-/** ISO timestamp used by every store. */
-export function nowIso(): string {
-  return new Date().toISOString();
-}
-
-/** Parses a JSON column (null stays undefined). */
-export function parseJson<T>(text: string | null | undefined): T | undefined {
-  return text == null ? undefined : (JSON.parse(text) as T);
 }

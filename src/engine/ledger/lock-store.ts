@@ -1,6 +1,6 @@
 /** Rows of the lock table; the lease logic (liveness, stale holders) is in engine/lock.ts. */
-import type { Db } from './ledger.js';
-import { nowIso } from './ledger.js';
+import type { Db } from './sqlite.js';
+import { nowIso } from './sqlite.js';
 
 export interface LockRow {
   job: string;

@@ -1,6 +1,6 @@
 /** Stored plans: what a dry run decided for every record, so an apply can execute exactly that. */
-import type { Db } from './ledger.js';
-import { nowIso, parseJson } from './ledger.js';
+import type { Db } from './sqlite.js';
+import { nowIso, parseJson } from './sqlite.js';
 
 export interface PlanItem<D = unknown> {
   key: string;

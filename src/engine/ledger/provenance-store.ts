@@ -2,12 +2,14 @@
  * Provenance: every write records where the record came from (file, sheet, line) and what it
  * became on the target, so `explain_record` can answer "why does this exist, and who changed it".
  */
-import type { Db } from './ledger.js';
-import { nowIso } from './ledger.js';
+import type { Db } from './sqlite.js';
+import { nowIso } from './sqlite.js';
 
 export interface ProvenanceEvent {
   run_id: string;
   system: string;
+  /** The target instance (origin or tenant), when the event is about a target record. */
+  scope?: string | null;
   kind: string;
   item_key: string;
   action: string;
@@ -30,12 +32,13 @@ export class ProvenanceStore {
   record(event: ProvenanceEvent): void {
     this.db
       .prepare(
-        `INSERT INTO provenance (run_id, system, kind, item_key, action, target_id, source_file, source_sheet, source_line, content_hash, detail, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO provenance (run_id, system, scope, kind, item_key, action, target_id, source_file, source_sheet, source_line, content_hash, detail, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         event.run_id,
         event.system,
+        event.scope ?? null,
         event.kind,
         event.item_key,
         event.action,

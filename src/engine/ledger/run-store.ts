@@ -1,6 +1,6 @@
 /** Durable run records: what ran, with which arguments, how far it got and how it ended. */
-import type { Db } from './ledger.js';
-import { nowIso, parseJson } from './ledger.js';
+import type { Db } from './sqlite.js';
+import { nowIso, parseJson } from './sqlite.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
 

@@ -128,4 +128,29 @@ export const MIGRATIONS: readonly LedgerMigration[] = [
     description: 'plans remember the hash of the inputs they were computed from (resume checks it)',
     sql: `ALTER TABLE plans ADD COLUMN inputs_hash TEXT;`,
   },
+  {
+    version: 3,
+    description: 'identities per target instance (scope); provenance remembers the scope; indexes for retention',
+    sql: `
+      CREATE TABLE identities_v3 (
+        system       TEXT NOT NULL,
+        scope        TEXT NOT NULL DEFAULT '',
+        kind         TEXT NOT NULL,
+        ext_key      TEXT NOT NULL,
+        target_id    TEXT NOT NULL,
+        content_hash TEXT,
+        last_run_id  TEXT,
+        updated_at   TEXT NOT NULL,
+        PRIMARY KEY (system, scope, kind, ext_key)
+      );
+      INSERT INTO identities_v3 (system, scope, kind, ext_key, target_id, content_hash, last_run_id, updated_at)
+        SELECT system, '', kind, ext_key, target_id, content_hash, last_run_id, updated_at FROM identities;
+      DROP TABLE identities;
+      ALTER TABLE identities_v3 RENAME TO identities;
+      CREATE INDEX identities_by_key ON identities (ext_key);
+      ALTER TABLE provenance ADD COLUMN scope TEXT;
+      CREATE INDEX plans_by_run ON plans (run_id);
+      CREATE INDEX runs_by_finished ON runs (finished_at);
+    `,
+  },
 ];

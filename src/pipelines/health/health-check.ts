@@ -6,12 +6,12 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../../outputs/atomic-write.js';
 import type { RunContext } from '../../engine/run-context.js';
-import type { RunOutcome } from '../../engine/runs.js';
-import { InnergyClient } from '../../targets/innergy/client.js';
-import type { InnergyMaterial, InnergyProject } from '../../targets/innergy/fields.js';
+import type { RunOutcome } from '../../engine/run-definition.js';
 import type { CanonicalProject } from '../../sources/canonical/schema.js';
 import { readCanonicalProjects } from '../../sources/canonical/projects-file.js';
+import type { InnergyMaterial, InnergyProject } from '../../targets/innergy/fields.js';
 import { indexByExternalKey } from '../../targets/innergy/target.js';
+import type { InnergyConnection } from '../../targets/registry.js';
 
 export const HEALTH_CHECK_TOOL = 'migration_health_check';
 const SAMPLE_SIZE = 10;
@@ -44,20 +44,21 @@ export interface InnergyState {
   materials: InnergyMaterial[];
 }
 
-export async function runHealthCheck(input: HealthCheckInput, ctx: RunContext): Promise<RunOutcome<HealthCheckResult>> {
+/** Runs the checks; `innergy` is undefined when INNERGY is not configured (ids and materials are then not verified). */
+export async function runHealthCheck(input: HealthCheckInput, ctx: RunContext, innergy: InnergyConnection | undefined): Promise<RunOutcome<HealthCheckResult>> {
   ctx.progress.start('reading the canonical projects file');
   const document = await readCanonicalProjects(input.canonicalFile);
   let state: InnergyState | undefined;
-  if (ctx.config.innergy.baseUrl && ctx.config.innergy.secret) {
-    const client = InnergyClient.fromConfig(ctx.config, ctx.logger);
+  if (innergy) {
+    const { client } = innergy;
     ctx.progress.start('checking the INNERGY connection');
-    await client.check(ctx.signal);
+    await client.verifyAccess(ctx.signal);
     ctx.progress.start('reading INNERGY projects and materials');
     state = { projects: await client.listProjects(ctx.signal), materials: await client.listMaterials(ctx.signal) };
   }
   const checks = evaluateHealth(document.projects, state);
   const ok = checks.every((check) => check.status !== 'fail');
-  const reportPath = path.join(input.outputDir, `health_check_${document.export_date}.md`);
+  const reportPath = ctx.config.sandbox.resolve(path.join(input.outputDir, `health_check_${document.export_date}.md`), 'health report');
   const markdown = renderHealthReport(input.canonicalFile, ok, checks);
   await writeFileAtomic(reportPath, markdown);
   const failing = checks.filter((check) => check.status === 'fail').map((check) => check.name);

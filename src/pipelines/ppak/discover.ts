@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PathSandbox } from '../../config/sandbox.js';
 import { ValidationError } from '../../engine/errors.js';
-import { parseDate } from '../../transform/parse-values.js';
+import { isIsoDate } from '../../transform/date-range.js';
 
 /** The three PPak export entities, in the order the ETL reads them. */
 export const PPAK_ENTITIES = ['projects', 'materials', 'work_orders'] as const;
@@ -23,12 +23,7 @@ export interface PpakExportSet {
 }
 
 const EXPORT_FILE = /^(projects|materials|work_orders)_(\d{4}-\d{2}-\d{2})\.csv$/i;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Checks an ISO `YYYY-MM-DD` date (a real calendar day). */
-export function isIsoDate(text: string): boolean {
-  return ISO_DATE.test(text) && typeof parseDate(text) === 'string';
-}
 
 /**
  * Finds the export set to read.
@@ -90,24 +85,4 @@ export async function discoverExport(exportDir: string, exportDate: string | und
     files: { projects: resolve(set.projects)!, materials: resolve(set.materials), work_orders: resolve(set.work_orders) },
     found,
   };
-}
-
-/**
- * Parses a `date_range` argument `YYYY-MM-DD,YYYY-MM-DD` (inclusive bounds on the project start date).
- * @throws ValidationError with a message saying the expected form
- */
-export function parseDateRange(text: string): { from: string; to: string } {
-  const parts = text.split(',').map((part) => part.trim());
-  const [from, to] = parts;
-  if (parts.length !== 2 || from === undefined || to === undefined || !isIsoDate(from) || !isIsoDate(to)) {
-    throw new ValidationError(`date_range '${text}' is not two dates written 'YYYY-MM-DD,YYYY-MM-DD'.`, {
-      action: "Pass date_range as 'start,end' with ISO dates, e.g. '2024-01-01,2024-01-31' (both bounds inclusive).",
-    });
-  }
-  if (from > to) {
-    throw new ValidationError(`date_range '${text}' starts after it ends.`, {
-      action: `Swap the bounds: '${to},${from}'.`,
-    });
-  }
-  return { from, to };
 }

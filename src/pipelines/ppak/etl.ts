@@ -16,7 +16,8 @@ import { OutputFile } from '../../outputs/output-file.js';
 import { CanonicalJsonWriter } from './canonical-json-writer.js';
 import { encodeProject } from './project-json.js';
 import { loadPpakColumns } from './columns.js';
-import { discoverExport, parseDateRange } from './discover.js';
+import { parseDateRange } from '../../transform/date-range.js';
+import { discoverExport } from './discover.js';
 import { emptyCounts, type EtlRun } from './etl-run.js';
 import { loadMappings, type PpakMappings } from './mappings.js';
 import { readMaterials } from './read-materials.js';
@@ -28,7 +29,6 @@ import { createTransformContext } from './transform.js';
 import { Warnings } from '../../transform/warnings.js';
 import { writeProjects } from './write-projects.js';
 
-export { parseDateRange } from './discover.js';
 export type { PpakEtlInput, PpakEtlResult } from './result.js';
 
 /** The parts of a run context the ETL uses. */

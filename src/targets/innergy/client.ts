@@ -3,9 +3,10 @@
  * client (rate limit, retries, circuit breaker, redaction). INNERGY answers a bad key or a wrong
  * base URL with HTTP 200 and its web app's HTML: that is turned into an AuthError saying so.
  */
-import type { AppConfig } from '../../config/env.js';
-import { AuthError, ConfigError } from '../../engine/errors.js';
-import { createHttpClient, NonJsonResponseError, sharedBucket, type HttpClient, type HttpStats, type RequestOptions } from '../../http/index.js';
+import type { TargetConfig } from '../../config/env.js';
+import { AuthError, ConfigError, MigrationError } from '../../engine/errors.js';
+import type { CheckFinding, TargetCheck } from '../../engine/target.js';
+import { createHttpClient, NonJsonResponseError, pageNumberPaging, readAllPages, sharedBucket, type HttpClient, type HttpStats, type RequestOptions } from '../../http/index.js';
 import type { Logger } from '../../logging/logger.js';
 import {
   API_KEY_HEADER,
@@ -23,7 +24,7 @@ const AUTH_HINT = 'Check INNERGY_API_KEY (and that INNERGY_API_BASE_URL is the A
 export interface InnergyClientOptions {
   baseUrl: string;
   apiKey: string;
-  rateLimit: AppConfig['innergy']['rateLimit'];
+  rateLimit: TargetConfig['rateLimit'];
   maxRetries?: number;
   timeoutMs?: number;
   logger?: Logger;
@@ -46,16 +47,19 @@ export class InnergyClient {
     });
   }
 
-  /** Builds a client from configuration; a ConfigError says which variable is missing. */
-  static fromConfig(config: AppConfig, logger?: Logger): InnergyClient {
-    const { baseUrl, secret } = config.innergy;
+  /**
+   * Builds a client from the INNERGY settings; a ConfigError names the missing variable.
+   * @param hint appended to the action, e.g. the csv-mode alternative of the material sync
+   */
+  static fromConfig(target: TargetConfig, options: { maxRetries?: number; logger?: Logger; hint?: string } = {}): InnergyClient {
+    const { baseUrl, secret } = target;
     if (!baseUrl || !secret) {
       const missing = [!baseUrl && 'INNERGY_API_BASE_URL', !secret && 'INNERGY_API_KEY'].filter(Boolean).join(' and ');
       throw new ConfigError(`${missing} ${missing.includes(' and ') ? 'are' : 'is'} not set.`, {
-        action: 'Set INNERGY_API_BASE_URL and INNERGY_API_KEY in the environment or .env, or use mode "csv" for an import file.',
+        action: `Set INNERGY_API_BASE_URL and INNERGY_API_KEY in the environment or .env${options.hint ? `, ${options.hint}` : ''}.`,
       });
     }
-    return new InnergyClient({ baseUrl, apiKey: secret, rateLimit: config.innergy.rateLimit, maxRetries: config.maxRetries, logger });
+    return new InnergyClient({ baseUrl, apiKey: secret, rateLimit: target.rateLimit, maxRetries: options.maxRetries, logger: options.logger });
   }
 
   /** Every material (all pages). */
@@ -84,14 +88,30 @@ export class InnergyClient {
     return (await this.call<InnergyProject>('PUT', INNERGY_PATHS.project(id), { json: { Id: id, ...payload }, signal })).body;
   }
 
-  /**
-   * Verifies URL, key and read permissions with one small read of each resource we use.
-   * Throws AuthError/ConfigError/TransientError with an actionable message when it fails.
-   */
-  async check(signal?: AbortSignal): Promise<{ materials: boolean; projects: boolean }> {
+  /** One small read of each resource we use; throws AuthError/ConfigError/TransientError with an actionable message. */
+  async verifyAccess(signal?: AbortSignal): Promise<void> {
     await this.call('GET', INNERGY_PATHS.materials, { searchParams: { page: 1, pageSize: 1 }, signal });
     await this.call('GET', INNERGY_PATHS.projects, { searchParams: { page: 1, pageSize: 1 }, signal });
-    return { materials: true, projects: true };
+  }
+
+  /**
+   * Verifies URL, key and read permissions like {@link verifyAccess}, but never throws for an
+   * operator-fixable problem: each finding says what was checked and what is wrong.
+   */
+  async check(signal?: AbortSignal): Promise<TargetCheck> {
+    const findings: CheckFinding[] = [];
+    for (const [name, path] of [['materials', INNERGY_PATHS.materials], ['projects', INNERGY_PATHS.projects]] as const) {
+      try {
+        await this.call('GET', path, { searchParams: { page: 1, pageSize: 1 }, signal });
+        findings.push({ check: `read ${name}`, ok: true, detail: `GET ${path} answered with JSON.` });
+      } catch (error) {
+        if (!(error instanceof MigrationError) || error.kind === 'cancelled') throw error;
+        const check = error.kind === 'auth' ? 'credentials' : error.kind === 'transient' ? 'url' : `read ${name}`;
+        findings.push({ check, ok: false, detail: `${error.message} What to do: ${error.action}` });
+        break;
+      }
+    }
+    return { ok: findings.every((finding) => finding.ok), findings };
   }
 
   stats(): HttpStats {
@@ -99,24 +119,16 @@ export class InnergyClient {
   }
 
   /**
-   * Every record of a list route. Pages are asked for with `page`/`pageSize`; paging goes on while
-   * pages bring new records and the `TotalCount` (when given) is not reached. A server that
-   * ignores paging answers the same records again: they add nothing new, and reading stops.
+   * Every record of a list route, read in `page`/`pageSize` pages until the `TotalCount` (when
+   * given) is reached; a server that ignores paging answers the same records again, which ends the read.
    */
   private async listAll<T extends { Id: string }>(path: string, signal?: AbortSignal): Promise<T[]> {
-    const byId = new Map<string, T>();
-    for (let page = 1; ; page += 1) {
-      const { body } = await this.call<InnergyList<T>>('GET', path, { searchParams: { page, pageSize: PAGE_SIZE }, signal });
-      if (!body || !Array.isArray(body.Items)) {
-        throw new AuthError(`INNERGY answered GET ${path} without an Items list.`, { action: AUTH_HINT });
-      }
-      const before = byId.size;
-      for (const item of body.Items) byId.set(item.Id, item);
-      const added = byId.size - before;
-      if (body.Items.length === 0 || added === 0) break;
-      if (typeof body.TotalCount === 'number' ? byId.size >= body.TotalCount : body.Items.length < PAGE_SIZE) break;
-    }
-    return [...byId.values()];
+    const paging = pageNumberPaging<InnergyList<T>, T>({ size: PAGE_SIZE, items: (body) => body.Items, total: (body) => body.TotalCount, idOf: (item) => item.Id });
+    return readAllPages(async (params) => {
+      const { body } = await this.call<InnergyList<T>>('GET', path, { searchParams: params, signal });
+      if (!body || !Array.isArray(body.Items)) throw new AuthError(`INNERGY answered GET ${path} without an Items list.`, { action: AUTH_HINT });
+      return body;
+    }, paging, { signal });
   }
 
   private async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, options: RequestOptions) {

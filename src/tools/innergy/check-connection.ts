@@ -1,7 +1,6 @@
 /** check_innergy_connection: verifies INNERGY's URL, API key and read permissions. */
 import { z } from 'zod';
 import { MigrationError } from '../../engine/errors.js';
-import { InnergyClient } from '../../targets/innergy/client.js';
 import { defineTool } from '../tool-definition.js';
 
 export const checkInnergyConnectionTool = defineTool({
@@ -18,12 +17,17 @@ export const checkInnergyConnectionTool = defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   handler: async (_input, ctx) => {
-    const { config, logger } = ctx.deps;
+    const { config, targets, logger } = ctx.deps;
     const base_url = config.innergy.baseUrl ?? null;
     try {
-      await InnergyClient.fromConfig(config, logger).check(ctx.signal);
-      const message = 'INNERGY answered: the key can read materials and projects.';
-      return { structured: { ok: true, base_url, message, next_action: 'Run sync_innergy_material_library (dry run) next.' }, text: message };
+      const check = await targets.innergy({ logger }).projects.check(ctx.signal);
+      if (check.ok) {
+        const message = 'INNERGY answered: the key can read materials and projects.';
+        return { structured: { ok: true, base_url, message, next_action: 'Run sync_innergy_material_library (dry run) next.' }, text: message };
+      }
+      const failed = check.findings.find((finding) => !finding.ok)!;
+      const [message, action = 'Fix the INNERGY settings and check again.'] = failed.detail.split(' What to do: ');
+      return { structured: { ok: false, base_url, message: message!, next_action: action }, text: failed.detail, isError: true };
     } catch (error) {
       if (!(error instanceof MigrationError)) throw error;
       return { structured: { ok: false, base_url, message: error.message, next_action: error.action }, text: `${error.message} What to do: ${error.action}`, isError: true };

@@ -1,25 +1,9 @@
 /** migration_health_check: read-only checks of a migration, with a Markdown report. */
 import path from 'node:path';
 import { z } from 'zod';
-import type { RunDefinition } from '../../engine/runs.js';
 import { HEALTH_CHECK_TOOL, runHealthCheck } from '../../pipelines/health/health-check.js';
-import { recheckStoredPaths, resolveDataPath } from '../paths.js';
-import { runOutputShape, startRun, waitSecondsArg } from '../run-tool.js';
-import { defineTool } from '../tool-definition.js';
-
-interface StoredArgs {
-  canonical_file: string;
-  output_dir: string;
-}
-
-function definition(args: StoredArgs): RunDefinition {
-  return {
-    tool: HEALTH_CHECK_TOOL,
-    args: { ...args },
-    dryRun: false,
-    execute: (ctx) => runHealthCheck({ canonicalFile: args.canonical_file, outputDir: args.output_dir }, ctx),
-  };
-}
+import { defineRunTool } from '../run-tool-definition.js';
+import { waitSecondsArg } from '../run-tool.js';
 
 export const healthCheckShape = {
   ok: z.boolean().describe('False when any check fails.'),
@@ -38,7 +22,7 @@ export const healthCheckShape = {
   report_path: z.string().describe('Absolute path of health_check_<date>.md (next to the canonical file).'),
 };
 
-export const migrationHealthCheckTool = defineTool({
+export const migrationHealthCheckTool = defineRunTool({
   name: HEALTH_CHECK_TOOL,
   toolset: 'innergy',
   title: 'Migration health check',
@@ -48,12 +32,11 @@ export const migrationHealthCheckTool = defineTool({
     canonical_file: z.string().describe('canonical_projects_<date>.json to check.'),
     wait_seconds: waitSecondsArg,
   },
-  outputSchema: runOutputShape(healthCheckShape),
+  resultShape: healthCheckShape,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  handler: async (input, ctx) => {
-    const canonicalFile = resolveDataPath(ctx.deps.config, input.canonical_file, '', 'canonical_file');
-    const args: StoredArgs = { canonical_file: canonicalFile, output_dir: path.dirname(canonicalFile) };
-    return startRun(ctx, definition(args), input.wait_seconds);
+  paths: { canonical_file: {} },
+  execute: (args, ctx, deps) => {
+    const innergy = deps.targets.innergyConfigured() ? deps.targets.innergy({ logger: ctx.logger }) : undefined;
+    return runHealthCheck({ canonicalFile: args.canonical_file, outputDir: path.dirname(args.canonical_file) }, ctx, innergy);
   },
-  runFactory: (deps) => (args) => definition(recheckStoredPaths(deps.config, args as unknown as StoredArgs, ['canonical_file', 'output_dir'])),
 });

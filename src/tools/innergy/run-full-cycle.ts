@@ -1,45 +1,10 @@
 /** run_full_cycle: ETL → material sync → project import → health check, as one run. */
+import path from 'node:path';
 import { z } from 'zod';
-import type { RunDefinition } from '../../engine/runs.js';
-import { FULL_CYCLE_TOOL, runFullCycle } from '../../runbooks/full-cycle.js';
-import { MATERIAL_SYNC_TOOL } from '../../pipelines/innergy/material-sync.js';
-import { PROJECT_IMPORT_TOOL } from '../../pipelines/innergy/project-import.js';
-import { parseDateRange } from '../../pipelines/ppak/etl.js';
-import { recheckStoredPaths, resolveDataPath, resolveMappingDir } from '../paths.js';
-import { runOutputShape, startRun, waitSecondsArg } from '../run-tool.js';
-import { defineTool } from '../tool-definition.js';
-
-interface StoredArgs {
-  export_dir: string;
-  output_dir: string;
-  mapping_dir: string;
-  material_library: string;
-  export_date?: string;
-  date_range?: string;
-  dry_run: boolean;
-}
-
-function definition(args: StoredArgs): RunDefinition {
-  return {
-    tool: FULL_CYCLE_TOOL,
-    jobs: [FULL_CYCLE_TOOL, 'run_ppak_export_etl', MATERIAL_SYNC_TOOL, PROJECT_IMPORT_TOOL],
-    args: { ...args },
-    dryRun: args.dry_run,
-    execute: (ctx) =>
-      runFullCycle(
-        {
-          exportDir: args.export_dir,
-          outputDir: args.output_dir,
-          mappingDir: args.mapping_dir,
-          materialLibrary: args.material_library,
-          exportDate: args.export_date,
-          dateRange: args.date_range ? parseDateRange(args.date_range) : undefined,
-          dryRun: args.dry_run,
-        },
-        ctx,
-      ),
-  };
-}
+import { FULL_CYCLE_JOBS, FULL_CYCLE_TOOL, runFullCycle } from '../../runbooks/full-cycle.js';
+import { parseDateRange } from '../../transform/date-range.js';
+import { defineRunTool, resolvePathArgument } from '../run-tool-definition.js';
+import { waitSecondsArg } from '../run-tool.js';
 
 const stepShape = z
   .object({
@@ -51,7 +16,7 @@ const stepShape = z
   })
   .describe('Summary of one step.');
 
-export const runFullCycleTool = defineTool({
+export const runFullCycleTool = defineRunTool({
   name: FULL_CYCLE_TOOL,
   toolset: 'innergy',
   title: 'Run the full PPak → INNERGY cycle',
@@ -69,28 +34,34 @@ export const runFullCycleTool = defineTool({
     dry_run: z.boolean().default(true).describe('true (default): every step plans only (the ETL still writes its local files); false: apply every step.'),
     wait_seconds: waitSecondsArg,
   },
-  outputSchema: runOutputShape({
+  resultShape: {
     steps: z
       .object({ etl: stepShape.optional(), material_sync: stepShape.optional(), project_import: stepShape.optional(), health_check: stepShape.optional() })
       .describe('Per-step summaries, in order.'),
     stopped_at: z.enum(['etl', 'material_sync', 'project_import', 'health_check']).nullable().describe('The step that failed, or null.'),
     canonical_file: z.string().nullable().describe('The canonical projects file the ETL wrote.'),
     health_ok: z.boolean().nullable().describe('The health check verdict (null when it did not run).'),
-  }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  handler: async (input, ctx) => {
-    const { config } = ctx.deps;
-    if (input.date_range) parseDateRange(input.date_range);
-    const args: StoredArgs = {
-      export_dir: resolveDataPath(config, input.ppak_export_dir, config.ppakExportDir, 'ppak_export_dir'),
-      output_dir: resolveDataPath(config, undefined, config.outputDir, 'output_dir'),
-      mapping_dir: resolveMappingDir(config, undefined),
-      material_library: resolveDataPath(config, input.material_library, config.materialLibraryMaster, 'material_library'),
-      dry_run: input.dry_run,
-    };
-    if (input.export_date) args.export_date = input.export_date;
-    if (input.date_range) args.date_range = input.date_range;
-    return startRun(ctx, definition(args), input.wait_seconds);
   },
-  runFactory: (deps) => (args) => definition(recheckStoredPaths(deps.config, args as unknown as StoredArgs, ['export_dir', 'output_dir', 'mapping_dir', 'material_library'])),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  jobs: FULL_CYCLE_JOBS,
+  paths: {
+    ppak_export_dir: { default: (config) => config.ppakExportDir },
+    material_library: { default: (config) => config.materialLibraryMaster },
+  },
+  validate: (args) => {
+    if (args.date_range) parseDateRange(args.date_range);
+  },
+  execute: (args, ctx, deps) => {
+    const { config } = deps;
+    const input = {
+      exportDir: args.ppak_export_dir,
+      outputDir: config.sandbox.resolve(config.outputDir, 'output_dir (MIGRATION_OUTPUT_DIR)'),
+      mappingDir: resolvePathArgument(config, 'mapping_dir', path.join(config.configDir, 'mappings'), { kind: 'mapping' }),
+      materialLibrary: args.material_library,
+      exportDate: args.export_date,
+      dateRange: args.date_range ? parseDateRange(args.date_range) : undefined,
+      dryRun: args.dry_run,
+    };
+    return runFullCycle(input, ctx, deps.targets);
+  },
 });

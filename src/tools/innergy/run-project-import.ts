@@ -1,28 +1,11 @@
 /** run_innergy_project_import: canonical projects → INNERGY projects, exactly once. */
 import { z } from 'zod';
-import type { RunDefinition } from '../../engine/runs.js';
 import { PROJECT_IMPORT_TOOL, runProjectImport } from '../../pipelines/innergy/project-import.js';
-import { recheckStoredPaths, resolveDataPath } from '../paths.js';
-import { dryRunArg, planIdArg, runOutputShape, startRun, waitSecondsArg } from '../run-tool.js';
-import { defineTool } from '../tool-definition.js';
+import { defineRunTool } from '../run-tool-definition.js';
+import { dryRunArg, planIdArg, waitSecondsArg } from '../run-tool.js';
 import { apiShape, failuresShape, warningsShape } from './shapes.js';
 
-interface StoredArgs {
-  canonical_file: string;
-  dry_run: boolean;
-  plan_id?: string;
-}
-
-function definition(args: StoredArgs): RunDefinition {
-  return {
-    tool: PROJECT_IMPORT_TOOL,
-    args: { ...args },
-    dryRun: args.dry_run,
-    execute: (ctx) => runProjectImport({ canonicalFile: args.canonical_file, dryRun: args.dry_run, planId: args.plan_id }, ctx),
-  };
-}
-
-export const runProjectImportTool = defineTool({
+export const runProjectImportTool = defineRunTool({
   name: PROJECT_IMPORT_TOOL,
   toolset: 'innergy',
   title: 'Import projects into INNERGY',
@@ -34,7 +17,7 @@ export const runProjectImportTool = defineTool({
     plan_id: planIdArg,
     wait_seconds: waitSecondsArg,
   },
-  outputSchema: runOutputShape({
+  resultShape: {
     canonical_file: z.string().describe('The canonical file read.'),
     created: z.number().describe('Projects created (dry run: to create).'),
     updated: z.number().describe('Projects updated (dry run: to update).'),
@@ -57,15 +40,9 @@ export const runProjectImportTool = defineTool({
     warnings: warningsShape,
     canonical_file_updated: z.string().nullable().describe('The canonical file, when innergy_id values were written into it.'),
     api: apiShape,
-  }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  handler: async (input, ctx) => {
-    const args: StoredArgs = {
-      canonical_file: resolveDataPath(ctx.deps.config, input.canonical_file, '', 'canonical_file'),
-      dry_run: input.dry_run,
-    };
-    if (input.plan_id) args.plan_id = input.plan_id;
-    return startRun(ctx, definition(args), input.wait_seconds);
   },
-  runFactory: (deps) => (args) => definition(recheckStoredPaths(deps.config, args as unknown as StoredArgs, ['canonical_file'])),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  paths: { canonical_file: {} },
+  execute: (args, ctx, deps) =>
+    runProjectImport({ canonicalFile: args.canonical_file, dryRun: args.dry_run, planId: args.plan_id }, ctx, deps.targets.innergy({ logger: ctx.logger })),
 });

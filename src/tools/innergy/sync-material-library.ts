@@ -1,32 +1,11 @@
 /** sync_innergy_material_library: the material library master → INNERGY materials (or an import CSV). */
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
-import type { RunDefinition } from '../../engine/runs.js';
 import { MATERIAL_SYNC_TOOL, runMaterialSync } from '../../pipelines/innergy/material-sync.js';
-import { recheckStoredPaths, resolveDataPath } from '../paths.js';
-import { dryRunArg, planIdArg, runOutputShape, startRun, waitSecondsArg } from '../run-tool.js';
-import { defineTool } from '../tool-definition.js';
+import { defineRunTool } from '../run-tool-definition.js';
+import { dryRunArg, planIdArg, waitSecondsArg } from '../run-tool.js';
 import { apiShape, failuresShape, warningsShape } from './shapes.js';
 
-interface StoredArgs {
-  material_library: string;
-  output_dir: string;
-  dry_run: boolean;
-  plan_id?: string;
-  mode: 'api' | 'csv';
-}
-
-function definition(args: StoredArgs): RunDefinition {
-  return {
-    tool: MATERIAL_SYNC_TOOL,
-    args: { ...args },
-    dryRun: args.dry_run,
-    execute: (ctx) =>
-      runMaterialSync({ materialLibrary: args.material_library, outputDir: args.output_dir, dryRun: args.dry_run, planId: args.plan_id, mode: args.mode }, ctx),
-  };
-}
-
-export const syncMaterialLibraryTool = defineTool({
+export const syncMaterialLibraryTool = defineRunTool({
   name: MATERIAL_SYNC_TOOL,
   toolset: 'innergy',
   title: 'Sync INNERGY material library',
@@ -39,7 +18,7 @@ export const syncMaterialLibraryTool = defineTool({
     mode: z.enum(['api', 'csv']).default('api').describe('"api" (default) writes through the INNERGY API; "csv" writes an import-ready CSV to the output dir instead.'),
     wait_seconds: waitSecondsArg,
   },
-  outputSchema: runOutputShape({
+  resultShape: {
     material_library: z.string().describe('The master file read.'),
     mode: z.enum(['api', 'csv']).describe('How changes are delivered.'),
     new: z.number().describe('Materials created (dry run: to create).'),
@@ -64,18 +43,15 @@ export const syncMaterialLibraryTool = defineTool({
     warnings: warningsShape,
     csv_file: z.string().nullable().describe('The import CSV written in csv mode.'),
     api: apiShape.nullable(),
-  }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  handler: async (input, ctx) => {
-    const { config } = ctx.deps;
-    const args: StoredArgs = {
-      material_library: resolveDataPath(config, input.material_library, config.materialLibraryMaster, 'material_library'),
-      output_dir: resolveDataPath(config, undefined, config.outputDir, 'output_dir'),
-      dry_run: input.dry_run,
-      mode: input.mode,
-    };
-    if (input.plan_id) args.plan_id = input.plan_id;
-    return startRun(ctx, definition(args), input.wait_seconds);
   },
-  runFactory: (deps: AppDeps) => (args) => definition(recheckStoredPaths(deps.config, args as unknown as StoredArgs, ['material_library', 'output_dir'])),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  paths: {
+    material_library: { default: (config) => config.materialLibraryMaster },
+  },
+  execute: (args, ctx, deps) => {
+    const csv = args.mode === 'csv';
+    const innergy = csv && !deps.targets.innergyConfigured() ? undefined : deps.targets.innergy({ logger: ctx.logger, hint: 'or use mode "csv" for an import file' });
+    const input = { materialLibrary: args.material_library, outputDir: deps.config.outputDir, dryRun: args.dry_run, planId: args.plan_id, mode: args.mode };
+    return runMaterialSync(input, ctx, innergy);
+  },
 });

@@ -1,45 +1,16 @@
 /** run_ppak_export_etl: PPak CSV exports → canonical project/material files, rejects and a summary. */
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
-import type { RunDefinition } from '../../engine/runs.js';
-import { parseDateRange, runPpakEtl } from '../../pipelines/ppak/etl.js';
+import { runPpakEtl } from '../../pipelines/ppak/etl.js';
+import { parseDateRange } from '../../transform/date-range.js';
+import { etlNextAction } from '../../pipelines/ppak/next-action.js';
 import { PpakEtlResultSchema } from '../../pipelines/ppak/result.js';
-import { knownProjectIds } from '../../targets/innergy/target.js';
-import { recheckStoredPaths, resolveDataPath, resolveMappingDir } from '../paths.js';
-import { runOutputShape, startRun, waitSecondsArg } from '../run-tool.js';
-import { defineTool } from '../tool-definition.js';
+import { defineRunTool } from '../run-tool-definition.js';
+import { waitSecondsArg } from '../run-tool.js';
 
-const TOOL = 'run_ppak_export_etl';
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-function definition(deps: AppDeps, args: { export_dir: string; output_dir: string; export_date?: string; date_range?: string; mapping_dir: string }): RunDefinition {
-  return {
-    tool: TOOL,
-    args,
-    dryRun: false,
-    execute: async (ctx) => {
-      const result = await runPpakEtl(
-        {
-          exportDir: args.export_dir,
-          outputDir: args.output_dir,
-          exportDate: args.export_date,
-          dateRange: args.date_range ? parseDateRange(args.date_range) : undefined,
-          mappingDir: args.mapping_dir,
-          knownInnergyIds: knownProjectIds(ctx.ledger),
-        },
-        ctx,
-      );
-      const unmapped = Object.values(result.unmapped).reduce((n, values) => n + Object.keys(values).length, 0);
-      const nextAction =
-        result.projects.rejected || unmapped
-          ? `Review ${result.outputs.summary_report} (rejects and unmapped values), fix the mappings or the export, and re-run; otherwise import with run_innergy_project_import {"canonical_file": "${result.outputs.canonical_projects}"}.`
-          : `Import with run_innergy_project_import {"canonical_file": "${result.outputs.canonical_projects}"} (dry run first).`;
-      return { result: { ...result }, nextAction };
-    },
-  };
-}
 
-export const runPpakExportEtlTool = defineTool({
-  name: TOOL,
+export const runPpakExportEtlTool = defineRunTool({
+  name: 'run_ppak_export_etl',
   toolset: 'ppak',
   title: 'Run PPak export ETL',
   description:
@@ -56,19 +27,28 @@ export const runPpakExportEtlTool = defineTool({
     mapping_dir: z.string().optional().describe('Folder with status_mapping.csv, phase_mapping.csv, material_mapping.csv (default <config>/mappings).'),
     wait_seconds: waitSecondsArg,
   },
-  outputSchema: runOutputShape(PpakEtlResultSchema.shape),
+  resultShape: PpakEtlResultSchema.shape,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  handler: async (input, ctx) => {
-    const { config } = ctx.deps;
-    if (input.date_range) parseDateRange(input.date_range);
-    const args = {
-      export_dir: resolveDataPath(config, input.ppak_export_dir, config.ppakExportDir, 'ppak_export_dir'),
-      output_dir: resolveDataPath(config, input.output_dir, config.outputDir, 'output_dir'),
-      export_date: input.export_date,
-      date_range: input.date_range,
-      mapping_dir: resolveMappingDir(config, input.mapping_dir),
-    };
-    return startRun(ctx, definition(ctx.deps, args), input.wait_seconds);
+  paths: {
+    ppak_export_dir: { default: (config) => config.ppakExportDir },
+    output_dir: { default: (config) => config.outputDir },
+    mapping_dir: { default: (config) => `${config.configDir}/mappings`, kind: 'mapping' },
   },
-  runFactory: (deps) => (args) => definition(deps, recheckStoredPaths(deps.config, args as Parameters<typeof definition>[1], ['export_dir', 'output_dir', 'mapping_dir'])),
+  validate: (args) => {
+    if (args.date_range) parseDateRange(args.date_range);
+  },
+  execute: async (args, ctx, deps) => {
+    const result = await runPpakEtl(
+      {
+        exportDir: args.ppak_export_dir,
+        outputDir: args.output_dir,
+        exportDate: args.export_date,
+        dateRange: args.date_range ? parseDateRange(args.date_range) : undefined,
+        mappingDir: args.mapping_dir,
+        knownInnergyIds: deps.targets.knownInnergyIds(ctx.ledger, 'project'),
+      },
+      ctx,
+    );
+    return { result: { ...result }, nextAction: etlNextAction(result) };
+  },
 });

@@ -1,6 +1,8 @@
 /** explain_record: where a record came from, what it became, and every run that touched it. */
 import { z } from 'zod';
+import { explainRecord } from '../../engine/records.js';
 import { defineTool } from '../tool-definition.js';
+import { explainAdvice } from './advice.js';
 
 export const explainRecordTool = defineTool({
   name: 'explain_record',
@@ -45,30 +47,8 @@ export const explainRecordTool = defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async ({ system, key }, ctx) => {
-    const { ledger } = ctx.deps;
-    const identities = ledger.identities
-      .byKey(key)
-      .filter((identity) => !system || identity.system === system)
-      .map(({ system: s, kind, target_id, content_hash, last_run_id, updated_at }) => ({ system: s, kind, target_id, content_hash, last_run_id, updated_at }));
-    const events = ledger.provenance.forKey(key, system).map((event) => ({
-      run_id: event.run_id,
-      tool: ledger.runs.get(event.run_id)?.tool ?? null,
-      system: event.system,
-      kind: event.kind,
-      action: event.action,
-      target_id: event.target_id ?? null,
-      source: { file: event.source_file ?? null, sheet: event.source_sheet ?? null, line: event.source_line ?? null },
-      content_hash: event.content_hash ?? null,
-      at: event.at,
-    }));
-    const found = identities.length > 0 || events.length > 0;
-    const next_action = found
-      ? 'Open the last run report (migration://runs/<run_id>/report) for context.'
-      : 'The ledger has no record of this key: check the spelling, or import it first.';
-    const last = events.at(-1);
-    const text = found
-      ? `${key}: ${identities.map((i) => `${i.system}/${i.kind} ${i.target_id}`).join(', ') || 'no target id'}; ${events.length} event(s)${last ? `, last ${last.action} by ${last.run_id}` : ''}${last?.source.file ? ` from ${last.source.file}:${last.source.line ?? '?'}` : ''}.`
-      : `No record of ${key}.`;
-    return { structured: { key, found, identities, events, next_action }, text };
+    const explanation = explainRecord(ctx.deps.ledger, key, system);
+    const { next_action, text } = explainAdvice(explanation);
+    return { structured: { ...explanation, next_action }, text };
   },
 });

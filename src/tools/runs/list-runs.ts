@@ -31,7 +31,7 @@ export const listRunsTool = defineTool({
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async ({ tool, status, limit }, ctx) => {
-    const runs = ctx.deps.ledger.runs.list({ tool, status, limit }).map((run) => ({
+    const runs = ctx.deps.runs.list({ tool, status, limit }).map((run) => ({
       run_id: run.run_id,
       tool: run.tool,
       status: run.status,

@@ -1,6 +1,8 @@
 /** reset_checkpoints: clears a tool's checkpoints so its next resume starts from the beginning. */
 import { z } from 'zod';
+import { resetCheckpoints } from '../../engine/housekeeping.js';
 import { defineTool } from '../tool-definition.js';
+import { resetAdvice } from './advice.js';
 
 export const resetCheckpointsTool = defineTool({
   name: 'reset_checkpoints',
@@ -20,18 +22,8 @@ export const resetCheckpointsTool = defineTool({
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   handler: async ({ tool, dry_run }, ctx) => {
-    const { checkpoints } = ctx.deps.ledger;
-    const existing = checkpoints.listForJob(tool);
-    const runs = [...new Set(existing.map((cp) => cp.run_id))].slice(0, 20);
-    const cleared = dry_run ? existing.length : checkpoints.clearJob(tool);
-    const next_action = dry_run
-      ? existing.length
-        ? `Call reset_checkpoints again with dry_run: false to clear ${existing.length} checkpoint(s).`
-        : 'Nothing to clear.'
-      : 'Checkpoints cleared; resuming or re-running the tool starts from the beginning (records already on the target are re-found, not duplicated).';
-    return {
-      structured: { tool, dry_run, checkpoints: cleared, runs, next_action },
-      text: `${dry_run ? 'Would clear' : 'Cleared'} ${cleared} checkpoint(s) of ${tool}. ${next_action}`,
-    };
+    const reset = resetCheckpoints(ctx.deps.ledger, tool, { dryRun: dry_run });
+    const { next_action, text } = resetAdvice(tool, dry_run, reset);
+    return { structured: { tool, dry_run, ...reset, next_action }, text };
   },
 });

@@ -1,7 +1,8 @@
-/** The "run view" returned by get_run, resume_run and cancel_run: a run record, bounded. */
+/** The "run view" returned by get_run, resume_run and cancel_run: a run record, bounded, with what to do next. */
 import { z } from 'zod';
-import type { RunManager } from '../../engine/runs.js';
 import type { RunRecord } from '../../engine/ledger/run-store.js';
+import type { RunManager } from '../../engine/run-manager.js';
+import { composeResult, reportUri } from '../run-result.js';
 import { progressShape, RUN_STATUSES, runErrorShape } from '../run-tool.js';
 
 export const runViewShape = {
@@ -24,7 +25,7 @@ export const runViewShape = {
 
 /** Builds the run view of a record. */
 export function runView(runs: RunManager, run: RunRecord): Record<string, unknown> {
-  const composed = runs.composeResult(run);
+  const composed = composeResult(runs, run);
   const finished = run.status !== 'running';
   return {
     run_id: run.run_id,
@@ -40,7 +41,7 @@ export function runView(runs: RunManager, run: RunRecord): Record<string, unknow
     progress: runs.progressOf(run.run_id),
     error: run.error,
     result: finished ? composed : null,
-    report_uri: `migration://runs/${run.run_id}/report`,
+    report_uri: reportUri(run.run_id),
     next_action: nextActionFor(run, String(composed.next_action ?? '')),
   };
 }

@@ -27,7 +27,7 @@ const SKILLS_DIR = path.join(REPO_ROOT, 'skills');
  * subject instead (`migration_health_check`) or with their toolset (`wpr_…`, `devrev_…`, `acc_…`);
  * those are part of the contract and listed separately.
  */
-const VERBS = ['run', 'sync', 'check', 'list', 'get', 'resume', 'cancel', 'reset', 'explain', 'create', 'update', 'delete', 'apply', 'ingest', 'import', 'export', 'validate'];
+const VERBS = ['run', 'sync', 'check', 'list', 'get', 'resume', 'cancel', 'reset', 'explain', 'create', 'update', 'delete', 'apply', 'ingest', 'import', 'export', 'validate', 'prune'];
 const CONTRACT_NAMES = ['migration_health_check', 'wpr_ingest_orders', 'wpr_delta_apply', 'wpr_backfill', 'wpr_cleanup_duplicates', 'devrev_backfill', 'acc_warehouse_backfill'];
 
 let ws: Workspace;

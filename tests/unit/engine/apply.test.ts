@@ -47,9 +47,11 @@ function unchanged(key: string, targetId: string | null, name?: string): ApplyIt
   return { key, op: 'none', targetId, payload: p, contentHash: contentHash(p) };
 }
 
-function apply(items: ApplyItem<Payload>[], extra: Partial<ApplyOptions<Payload>> = {}) {
-  return applyWrites<Payload>({ ctx: ctx(), target: remote, items, phase: 'writing projects', ...extra });
+function apply(items: ApplyItem<Payload>[], extra: ApplyOptions = {}) {
+  return applyWrites<Payload>(ctx(), { label: 'writing projects', target: remote, items }, extra);
 }
+
+const REF = { system: 'fake', scope: 'http://fake.test', kind: 'project' };
 
 const states = (intents: Map<string, Intent>) => Object.fromEntries([...intents].map(([key, intent]) => [key, intent.state]));
 
@@ -87,8 +89,8 @@ describe('applyWrites: writes', () => {
     const existing = remote.seed(payload('B'));
     const items = [create('A'), update('B', existing, 'renamed')];
     await apply(items);
-    expect(ledger.identities.get('fake', 'project', 'A')).toMatchObject({ target_id: remote.idsOf('A')[0], content_hash: items[0]!.contentHash, last_run_id: 'r-1' });
-    expect(ledger.identities.get('fake', 'project', 'B')).toMatchObject({ target_id: existing, content_hash: items[1]!.contentHash, last_run_id: 'r-1' });
+    expect(ledger.identities.get(REF, 'A')).toMatchObject({ target_id: remote.idsOf('A')[0], content_hash: items[0]!.contentHash, last_run_id: 'r-1' });
+    expect(ledger.identities.get(REF, 'B')).toMatchObject({ target_id: existing, content_hash: items[1]!.contentHash, last_run_id: 'r-1' });
   });
 
   it('records provenance (source file and line → target id) for every write', async () => {
@@ -98,9 +100,9 @@ describe('applyWrites: writes', () => {
   });
 
   it('reports progress over the writes', async () => {
-    const options = { ctx: ctx(), target: remote, items: [create('A'), create('B'), create('C')], phase: 'writing projects' };
-    await applyWrites<Payload>(options);
-    expect(options.ctx.progress.snapshot()).toMatchObject({ phase: 'writing projects', done: 3, total: 3 });
+    const context = ctx();
+    await applyWrites<Payload>(context, { label: 'writing projects', target: remote, items: [create('A'), create('B'), create('C')] });
+    expect(context.progress.snapshot()).toMatchObject({ phase: 'writing projects', done: 3, total: 3 });
   });
 
   it('never runs more writes at once than the number of workers', async () => {
@@ -137,7 +139,7 @@ describe('applyWrites: unknown outcomes (exactly-once creates)', () => {
     const [id] = remote.idsOf('A');
     expect(report.reconciled).toBe(1);
     expect(report.intents.get('A')).toMatchObject({ state: 'acked', target_id: id });
-    expect(ledger.identities.get('fake', 'project', 'A')?.target_id).toBe(id);
+    expect(ledger.identities.get(REF, 'A')?.target_id).toBe(id);
     expect(ledger.provenance.forKey('A').at(-1)?.detail).toMatch(/adopted/);
   });
 
@@ -198,7 +200,7 @@ describe('applyWrites: record-level failures', () => {
     expect(states(report.intents)).toEqual({ A: 'acked', B: 'failed', C: 'acked' });
     expect(report.intents.get('B')!.error).toMatch(/422.*Name is required/);
     expect(remote.idsOf('B')).toEqual([]);
-    expect(ledger.identities.get('fake', 'project', 'B')).toBeUndefined();
+    expect(ledger.identities.get(REF, 'B')).toBeUndefined();
     expect(remote.count('lookup')).toBe(0);
     const tally = tallyIntents(report.intents);
     expect(tally).toMatchObject({ done: { create: 2 }, failed: 1 });
@@ -254,7 +256,7 @@ describe('applyWrites: errors that stop the run', () => {
     const report = await apply([unchanged('A', a), create('B')]);
     expect(report.reconciled).toBe(1);
     expect(report.intents.get('A')).toMatchObject({ state: 'acked', target_id: a });
-    expect(ledger.identities.get('fake', 'project', 'A')?.target_id).toBe(a);
+    expect(ledger.identities.get(REF, 'A')?.target_id).toBe(a);
     expect(remote.idsOf('A')).toHaveLength(1);
     expect(tallyIntents(report.intents).done).toEqual({ create: 2 });
   });
@@ -286,7 +288,7 @@ describe('applyWrites: errors that stop the run', () => {
       if (p.key === 'A') controller.abort();
       return id;
     };
-    const error = await rejectionOf(applyWrites<Payload>({ ctx: ctx('r-1', controller.signal), target: remote, items: [create('A'), create('B'), create('C')], phase: 'writing', workers: 1 }));
+    const error = await rejectionOf(applyWrites<Payload>(ctx('r-1', controller.signal), { label: 'writing', target: remote, items: [create('A'), create('B'), create('C')] }, { workers: 1 }));
     expect(error).toBeInstanceOf(CancelledError);
     expect(states(ledger.intents.latestForRun('r-1', 'fake', 'project'))).toEqual({ A: 'acked', B: 'planned', C: 'planned' });
   });
@@ -301,7 +303,7 @@ describe('applyWrites: errors that stop the run', () => {
       controller.abort();
       throw new CancelledError(`The POST request to FAKE (http://fake.test/api/projects) was cancelled.`);
     };
-    const error = await rejectionOf(applyWrites<Payload>({ ctx: ctx('r-1', controller.signal), target: remote, items: [create('A')], phase: 'writing', workers: 1 }));
+    const error = await rejectionOf(applyWrites<Payload>(ctx('r-1', controller.signal), { label: 'writing', target: remote, items: [create('A')] }, { workers: 1 }));
     expect(error).toBeInstanceOf(CancelledError);
     expect(ledger.intents.latestForRun('r-1', 'fake', 'project').get('A')!.state).toBe('ambiguous');
 
@@ -332,23 +334,23 @@ describe('applyWrites: errors that stop the run', () => {
 
 describe('applyWrites: records needing no write', () => {
   it('corrects a cached identity that disagrees with the target', async () => {
-    ledger.identities.upsert('fake', 'project', 'A', 'T-stale', 'h', 'r-0');
+    ledger.identities.upsert(REF, 'A', 'T-stale', 'h', 'r-0');
     const actual = remote.seed(payload('A'));
     await apply([unchanged('A', actual)]);
-    expect(ledger.identities.get('fake', 'project', 'A')).toMatchObject({ target_id: actual, last_run_id: 'r-0' });
+    expect(ledger.identities.get(REF, 'A')).toMatchObject({ target_id: actual, last_run_id: 'r-0' });
     expect(remote.calls).toEqual([]);
   });
 
   it('records the identity of an unchanged record the ledger did not know', async () => {
     const actual = remote.seed(payload('A'));
     await apply([unchanged('A', actual)]);
-    expect(ledger.identities.get('fake', 'project', 'A')?.target_id).toBe(actual);
+    expect(ledger.identities.get(REF, 'A')?.target_id).toBe(actual);
   });
 
   it('ignores a record with no write and no target id (skipped)', async () => {
     const report = await apply([unchanged('A', null)]);
     expect(report.intents.size).toBe(0);
-    expect(ledger.identities.get('fake', 'project', 'A')).toBeUndefined();
+    expect(ledger.identities.get(REF, 'A')).toBeUndefined();
   });
 
   it('does not touch intents of another run', async () => {

@@ -6,7 +6,9 @@ import { loadConfig, type AppConfig } from '../../../src/config/env.js';
 import { BusyError, CancelledError, NotFoundError, StalePlanError, TransientError, ValidationError, throwIfCancelled } from '../../../src/engine/errors.js';
 import { Ledger } from '../../../src/engine/ledger/ledger.js';
 import type { RunContext } from '../../../src/engine/run-context.js';
-import { newRunId, RunManager, type RunDefinition, type RunOutcome } from '../../../src/engine/runs.js';
+import { RunManager, type RunDefinition, type RunOutcome } from '../../../src/engine/run-manager.js';
+import { newRunId } from '../../../src/engine/run-id.js';
+import { composeResult } from '../../../src/tools/run-result.js';
 import { getLogger, setLogLevel } from '../../../src/logging/logger.js';
 import { clearSecrets, registerSecret } from '../../../src/logging/redact.js';
 import { deadPid, deferred, makeTempDir, sleep } from './helpers/temp.js';
@@ -21,7 +23,7 @@ beforeEach(() => {
   tmp = makeTempDir();
   config = loadConfig({ MIGRATION_STATE_DIR: tmp.dir, MIGRATION_OUTPUT_DIR: `${tmp.dir}/out`, MIGRATION_DATA_ROOTS: tmp.dir }, tmp.dir);
   ledger = Ledger.open(config.stateDir);
-  manager = new RunManager({ ledger, config, logger: getLogger() });
+  manager = new RunManager({ ledger, config, logger: getLogger(), resultView: (run) => composeResult(manager, run) });
 });
 afterEach(async () => {
   await manager.shutdown(1000);
@@ -142,7 +144,7 @@ describe('RunManager: running', () => {
     expect(manager.progressOf(run.runId)).toMatchObject({ phase: 'writing', total: 1000 });
     expect((manager.progressOf(run.runId) as { done: number }).done).toBeGreaterThan(0);
     expect(manager.tracker(run.runId)).toBeDefined();
-    const running = manager.composeResult(manager.get(run.runId));
+    const running = composeResult(manager, manager.get(run.runId));
     expect(running).toMatchObject({ run_id: run.runId, status: 'running', progress: { phase: 'writing' } });
     expect(running.next_action).toMatch(/get_run/);
   });
@@ -229,7 +231,7 @@ describe('RunManager: how runs end', () => {
       result: { steps: { etl: 'succeeded', import: 'failed' }, next_action: 'Fix the import step and resume.' },
       error: { kind: 'validation', message: 'Step import failed.' },
     });
-    expect(manager.composeResult(record)).toMatchObject({ status: 'failed', steps: { import: 'failed' }, error: { kind: 'validation' } });
+    expect(composeResult(manager, record)).toMatchObject({ status: 'failed', steps: { import: 'failed' }, error: { kind: 'validation' } });
   });
 
   it('a transient RunOutcome.failure interrupts the run and keeps the result', async () => {
@@ -250,7 +252,7 @@ describe('RunManager: how runs end', () => {
 
   it('composeResult puts the common keys with the tool result', async () => {
     const record = await finished(succeed({ created: 5 }), { dryRun: true });
-    expect(manager.composeResult(record)).toEqual({
+    expect(composeResult(manager, record)).toEqual({
       run_id: record.run_id,
       status: 'succeeded',
       dry_run: true,
@@ -265,7 +267,7 @@ describe('RunManager: how runs end', () => {
     const record = await finished(async () => {
       throw new ValidationError('bad', { action: 'Fix it.' });
     });
-    expect(manager.composeResult(record)).toMatchObject({ status: 'failed', error: { kind: 'validation', message: 'bad' }, next_action: 'Fix it.' });
+    expect(composeResult(manager, record)).toMatchObject({ status: 'failed', error: { kind: 'validation', message: 'bad' }, next_action: 'Fix it.' });
   });
 });
 

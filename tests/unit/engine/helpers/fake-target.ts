@@ -1,13 +1,17 @@
 /**
- * An in-memory ApplyTarget: a Map plays the remote system, keyed by target id. Faults can be
- * scripted per (operation, external key), and a write can be held in flight until released.
+ * An in-memory Target: a Map plays the remote system, keyed by target id. Faults can be scripted
+ * per (operation, external key), and a write can be held in flight until released. Records may
+ * name a parent (the target id passed with the write), and deletes cascade to children as
+ * OpenProject's do.
  */
-import type { ApplyTarget } from '../../../../src/engine/apply.js';
+import type { Target, TargetCheck, WriteOptions } from '../../../../src/engine/target.js';
 import { CircuitOpenError, HttpAuthError, HttpStatusError, NetworkError } from '../../../../src/http/errors.js';
 
 export interface Payload {
   key: string;
   name: string;
+  /** Target id of the parent, as the write received it (set by the fake). */
+  parentId?: string;
 }
 
 export type Fault =
@@ -26,7 +30,7 @@ export type Fault =
   /** Anything else: thrown as is. */
   | Error;
 
-type Op = 'create' | 'update';
+type Op = 'create' | 'update' | 'delete';
 
 export interface Call {
   op: Op | 'lookup';
@@ -48,15 +52,15 @@ export function authError(): HttpAuthError {
   return new HttpAuthError({ target: 'FAKE', method: 'POST', url: URL, outcome: 'rejected', retries: 0, status: 401, bodyText: '' }, 'Check FAKE_API_KEY.');
 }
 
-export class FakeRemote implements ApplyTarget<Payload> {
+export class FakeRemote implements Target<Payload> {
   readonly system = 'fake';
-  readonly kind = 'project';
-  /** The remote system's records: target id → payload. */
-  readonly records = new Map<string, Payload>();
+  readonly scope = 'http://fake.test';
+  /** Record kind; two FakeRemotes with different kinds share one `records` map for parent/child tests. */
+  constructor(readonly kind = 'project', readonly records = new Map<string, Payload>()) {}
   readonly calls: Call[] = [];
   private readonly faults = new Map<string, Fault[]>();
   private readonly gates = new Map<string, Promise<void>>();
-  private nextId = 1;
+  private static nextId = 1;
 
   /** Queues faults for the next calls of `op` on `key` (one fault per call). */
   fail(op: Op | 'lookup', key: string, ...faults: Fault[]): this {
@@ -74,7 +78,7 @@ export class FakeRemote implements ApplyTarget<Payload> {
 
   /** Puts a record on the remote directly (it existed before the run); returns its id. */
   seed(payload: Payload): string {
-    const id = `T-${this.nextId++}`;
+    const id = `T-${FakeRemote.nextId++}`;
     this.records.set(id, { ...payload });
     return id;
   }
@@ -88,19 +92,25 @@ export class FakeRemote implements ApplyTarget<Payload> {
     return this.calls.filter((call) => call.op === op && (key === undefined || call.key === key)).length;
   }
 
-  async create(payload: Payload, _signal: AbortSignal): Promise<string> {
+  async check(): Promise<TargetCheck> {
+    return { ok: true, findings: [{ check: 'url', ok: true, detail: 'in memory' }] };
+  }
+
+  async create(input: Payload, options: WriteOptions): Promise<string> {
+    const payload = options.parentId === undefined ? input : { ...input, parentId: options.parentId };
     this.calls.push({ op: 'create', key: payload.key });
     await this.passGate('create', payload.key);
     const fault = this.nextFault('create', payload.key);
     if (fault === 'lose-before-commit') throw networkError('unknown');
     if (fault !== undefined && fault !== 'commit-then-lose') throw toError(fault);
-    const id = `T-${this.nextId++}`;
+    const id = `T-${FakeRemote.nextId++}`;
     this.records.set(id, { ...payload });
     if (fault === 'commit-then-lose') throw networkError('unknown');
     return id;
   }
 
-  async update(targetId: string, payload: Payload, _signal: AbortSignal): Promise<void> {
+  async update(targetId: string, input: Payload, options: WriteOptions): Promise<void> {
+    const payload = options.parentId === undefined ? input : { ...input, parentId: options.parentId };
     this.calls.push({ op: 'update', key: payload.key });
     await this.passGate('update', payload.key);
     const fault = this.nextFault('update', payload.key);
@@ -108,6 +118,18 @@ export class FakeRemote implements ApplyTarget<Payload> {
     if (fault !== undefined && fault !== 'commit-then-lose') throw toError(fault);
     if (!this.records.has(targetId)) throw new Error(`fake: no record ${targetId}`);
     this.records.set(targetId, { ...payload });
+    if (fault === 'commit-then-lose') throw networkError('unknown');
+  }
+
+  /** Deletes a record and its descendants; a record already gone counts as deleted. */
+  async delete(targetId: string): Promise<void> {
+    const key = this.records.get(targetId)?.key ?? targetId;
+    this.calls.push({ op: 'delete', key });
+    const fault = this.nextFault('delete', key);
+    if (fault !== undefined && fault !== 'commit-then-lose') throw toError(fault);
+    const doomed = [targetId];
+    for (let i = 0; i < doomed.length; i++) for (const [id, record] of this.records) if (record.parentId === doomed[i]) doomed.push(id);
+    for (const id of doomed) this.records.delete(id);
     if (fault === 'commit-then-lose') throw networkError('unknown');
   }
 

@@ -23,6 +23,8 @@ afterEach(() => {
 
 const newestSchema = Math.max(...MIGRATIONS.map((m) => m.version));
 
+const REF = { system: 'innergy', scope: 'https://app.innergy.com', kind: 'project' };
+
 describe('Ledger.open', () => {
   it('creates the state directory and state.db, in WAL mode, at the newest schema version', () => {
     const stateDir = path.join(tmp.dir, 'nested', 'var');
@@ -64,20 +66,20 @@ describe('Ledger.open', () => {
 
   it('keeps what was written across close and reopen', () => {
     const ledger = open(tmp.dir);
-    ledger.identities.upsert('innergy', 'project', 'J-1', 'P-1', 'h1', 'r-1');
+    ledger.identities.upsert(REF, 'J-1', 'P-1', 'h1', 'r-1');
     ledger.close();
-    expect(open(tmp.dir).identities.get('innergy', 'project', 'J-1')?.target_id).toBe('P-1');
+    expect(open(tmp.dir).identities.get(REF, 'J-1')?.target_id).toBe('P-1');
   });
 
   it('a transaction that throws leaves nothing behind', () => {
     const ledger = open(tmp.dir);
     expect(() =>
       ledger.transaction(() => {
-        ledger.identities.upsert('innergy', 'project', 'J-1', 'P-1', null, null);
+        ledger.identities.upsert(REF, 'J-1', 'P-1', null, null);
         throw new Error('boom');
       }),
     ).toThrow('boom');
-    expect(ledger.identities.get('innergy', 'project', 'J-1')).toBeUndefined();
+    expect(ledger.identities.get(REF, 'J-1')).toBeUndefined();
   });
 
   it('a transaction returns the value of its function', () => {

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutsideDataRootError, ValidationError } from '../../../../src/engine/errors.js';
-import { discoverExport, parseDateRange } from '../../../../src/pipelines/ppak/discover.js';
+import { discoverExport } from '../../../../src/pipelines/ppak/discover.js';
+import { parseDateRange } from '../../../../src/transform/date-range.js';
 import { workspace, type Workspace } from './helpers.js';
 
 let ws: Workspace;

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CanonicalMaterialsFileSchema, CanonicalProjectsFileSchema } from '../../../../src/sources/canonical/schema.js';
-import { parseDateRange, runPpakEtl } from '../../../../src/pipelines/ppak/etl.js';
+import { runPpakEtl } from '../../../../src/pipelines/ppak/etl.js';
+import { parseDateRange } from '../../../../src/transform/date-range.js';
 import { PpakEtlResultSchema } from '../../../../src/pipelines/ppak/result.js';
 import { EXAMPLES_DIR, MAPPING_DIR, readJson, readRejects, workspace, type Workspace } from './helpers.js';
 

@@ -8,44 +8,21 @@
  * RunFactories registered by tool name, so a resume can rebuild one from the stored arguments.
  */
 import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../config/env.js';
 import type { Logger } from '../logging/logger.js';
-import { redact } from '../logging/redact.js';
 import { CancelledError, MigrationError, NotFoundError, ValidationError } from './errors.js';
 import type { Ledger } from './ledger/ledger.js';
-import type { RunError, RunRecord, RunStatus } from './ledger/run-store.js';
+import type { RunError, RunFilter, RunRecord, RunStatus } from './ledger/run-store.js';
 import { JobLocks, isProcessAlive, type Lease } from './lock.js';
 import { ProgressTracker } from './progress.js';
 import { renderResultMarkdown, writeRunReport } from './reports.js';
 import type { RunContext } from './run-context.js';
+import type { RunDefinition, RunFactory } from './run-definition.js';
+import { classifyFailure, SHUTDOWN } from './run-failure.js';
+import { newRunId } from './run-id.js';
+import { raceTimeout } from './wait.js';
 
-/** What a run produced: the tool-specific result keys plus the plan and the next action. */
-export interface RunOutcome<R extends Record<string, unknown> = Record<string, unknown>> {
-  result: R;
-  planId?: string | null | undefined;
-  nextAction: string;
-  /** Markdown body of the run report; a generic rendering of `result` when absent. */
-  markdown?: string;
-  /**
-   * Set when the run could not go on but has a result worth keeping (e.g. a full cycle that
-   * stopped at a failed step): the run ends failed/interrupted with both result and error.
-   */
-  failure?: unknown;
-}
-
-export interface RunDefinition<R extends Record<string, unknown> = Record<string, unknown>> {
-  tool: string;
-  /** Lock names; one active run per job. @default [tool] */
-  jobs?: string[];
-  /** Stored with the run so resume can rebuild the definition. Never secrets. */
-  args: Record<string, unknown>;
-  dryRun: boolean;
-  execute(ctx: RunContext): Promise<RunOutcome<R>>;
-}
-
-/** Rebuilds a run definition from stored arguments (for resume). */
-export type RunFactory = (args: Record<string, unknown>) => RunDefinition;
+export type { RunDefinition, RunFactory, RunOutcome } from './run-definition.js';
 
 interface ActiveRun {
   runId: string;
@@ -54,18 +31,25 @@ interface ActiveRun {
   done: Promise<RunRecord>;
 }
 
-/** Reason attached to aborts so the run ends with the right status. */
-const SHUTDOWN = 'shutdown';
-
 export interface RunManagerDeps {
   ledger: Ledger;
   config: AppConfig;
   logger: Logger;
+  /** How a finished run's result is shown to callers (and written into its report). @default its stored result */
+  resultView?: (run: RunRecord) => Record<string, unknown>;
+}
+
+/** What a finished-run listener is told (metrics, alerts). */
+export interface FinishedRun {
+  run: RunRecord;
+  /** Seconds this attempt took. */
+  durationSeconds: number;
 }
 
 export class RunManager {
   private readonly active = new Map<string, ActiveRun>();
   private readonly factories = new Map<string, RunFactory>();
+  private readonly finishedListeners = new Set<(event: FinishedRun) => void>();
   private readonly locks: JobLocks;
 
   constructor(private readonly deps: RunManagerDeps) {
@@ -75,6 +59,22 @@ export class RunManager {
   /** Registers how to rebuild runs of a tool (needed by resume). */
   registerFactory(tool: string, factory: RunFactory): void {
     this.factories.set(tool, factory);
+  }
+
+  /** Tools whose runs this manager can start again (resume). */
+  knownTools(): string[] {
+    return [...this.factories.keys()];
+  }
+
+  /** Calls `listener` after every attempt of a run ends (its record is final); returns an unsubscribe. */
+  onFinished(listener: (event: FinishedRun) => void): () => void {
+    this.finishedListeners.add(listener);
+    return () => this.finishedListeners.delete(listener);
+  }
+
+  /** Recent runs, newest first. */
+  list(filter: RunFilter = {}): RunRecord[] {
+    return this.deps.ledger.runs.list(filter);
   }
 
   /**
@@ -186,6 +186,7 @@ export class RunManager {
   }
 
   private async execute(runId: string, definition: RunDefinition, ctx: RunContext, lease: Lease): Promise<RunRecord> {
+    const startedAt = Date.now();
     let status: Exclude<RunStatus, 'running'>;
     let result: Record<string, unknown> | null = null;
     let error: RunError | null = null;
@@ -210,7 +211,7 @@ export class RunManager {
     const final: RunRecord = { ...this.get(runId), status, result, error, progress, finished_at: finishedAt, updated_at: finishedAt };
     let paths: { json: string; markdown: string } | undefined;
     try {
-      paths = await writeRunReport(this.deps.config.outputDir, final, this.composeResult(final), markdown);
+      paths = await writeRunReport(this.deps.config.outputDir, final, this.deps.resultView?.(final) ?? final.result ?? {}, markdown);
     } catch (reportError) {
       ctx.logger.error(`Could not write the report of run ${runId}: ${(reportError as Error).message}`);
     }
@@ -220,7 +221,15 @@ export class RunManager {
       lease.release();
     });
     ctx.logger.info(`Run ${runId} ${status}`);
-    return this.get(runId);
+    const record = this.get(runId);
+    for (const listener of this.finishedListeners) {
+      try {
+        listener({ run: record, durationSeconds: (Date.now() - startedAt) / 1000 });
+      } catch (error) {
+        ctx.logger.warn(`A run-finished listener failed: ${(error as Error).message}`);
+      }
+    }
+    return record;
   }
 
   /** The run record; throws NotFoundError for an unknown id. */
@@ -285,67 +294,5 @@ export class RunManager {
     const runs = [...this.active.values()];
     for (const run of runs) run.abort.abort(SHUTDOWN);
     await Promise.race([Promise.allSettled(runs.map((run) => run.done)), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
-  }
-
-  /** The tool result of a finished run: common keys first, then the tool's own keys. */
-  composeResult(run: RunRecord): Record<string, unknown> {
-    const base: Record<string, unknown> = {
-      run_id: run.run_id,
-      status: run.status,
-      dry_run: run.dry_run,
-      plan_id: run.plan_id,
-      report_uri: `migration://runs/${run.run_id}/report`,
-    };
-    if (run.status === 'running') {
-      return { ...base, progress: this.progressOf(run.run_id), next_action: `The run continues; poll get_run {"run_id": "${run.run_id}"} until it finishes.` };
-    }
-    if (run.result) return run.error ? { ...run.result, ...base, error: run.error } : { ...run.result, ...base };
-    return { ...base, error: run.error, next_action: run.error?.action ?? 'See the run report.' };
-  }
-}
-
-function classifyFailure(caught: unknown, signal: AbortSignal): { status: Exclude<RunStatus, 'running'>; error: RunError } {
-  if (signal.aborted && signal.reason === SHUTDOWN) {
-    return { status: 'interrupted', error: { kind: 'interrupted', message: 'The server shut down while the run was in progress.', action: 'Continue it with resume_run.' } };
-  }
-  const error = toRunError(caught);
-  if (caught instanceof CancelledError || signal.aborted) return { status: 'cancelled', error };
-  if (caught instanceof MigrationError && caught.kind === 'transient') return { status: 'interrupted', error };
-  return { status: 'failed', error };
-}
-
-function toRunError(caught: unknown): RunError {
-  if (caught instanceof MigrationError) return { kind: caught.kind, message: redact(caught.message), action: caught.action };
-  const message = caught instanceof Error ? caught.message : String(caught);
-  return {
-    kind: 'internal',
-    message: redact(`Internal error: ${message}`),
-    action: 'This is a bug in migration-mcp: the server log (stderr) has the stack trace; report it. The run can be resumed after a fix.',
-  };
-}
-
-/** Run ids sort by start time: `r-20261123-101112-3f9a1c`. */
-export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `r-${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-async function raceTimeout(promise: Promise<unknown>, ms: number, signal?: AbortSignal): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  try {
-    return await Promise.race([
-      promise.then(() => true, () => true),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), ms);
-        if (signal) {
-          onAbort = () => resolve(false);
-          signal.addEventListener('abort', onAbort, { once: true });
-        }
-      }),
-    ]);
-  } finally {
-    if (timer) clearTimeout(timer);
-    if (signal && onAbort) signal.removeEventListener('abort', onAbort);
   }
 }

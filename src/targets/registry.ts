@@ -1,0 +1,67 @@
+/**
+ * The target registry: how runs get their target clients. Built once per process from the
+ * configuration and handed to runs (pipelines never build clients from the configuration). Every
+ * call gives a fresh client — its own request counters and circuit breaker, so each run reports
+ * and decides for itself — sharing the process-wide token bucket of its target origin, so
+ * concurrent runs together keep to `<TARGET>_RATE_LIMIT`.
+ *
+ * Each target system adds its accessor here (INNERGY now; OpenProject and DevRev next).
+ */
+import type { AppConfig } from '../config/env.js';
+import type { Ledger } from '../engine/ledger/ledger.js';
+import { originScope } from '../engine/target.js';
+import type { Logger } from '../logging/logger.js';
+import { InnergyClient } from './innergy/client.js';
+import { INNERGY_SYSTEM, materialTarget, projectTarget } from './innergy/target.js';
+
+/** A connection to INNERGY for one run: its client and the engine Targets over it. */
+export interface InnergyConnection {
+  client: InnergyClient;
+  scope: string;
+  materials: ReturnType<typeof materialTarget>;
+  projects: ReturnType<typeof projectTarget>;
+}
+
+export class TargetRegistry {
+  constructor(
+    private readonly config: Pick<AppConfig, 'innergy' | 'maxRetries'>,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Whether INNERGY_API_BASE_URL and INNERGY_API_KEY are both set. */
+  innergyConfigured(): boolean {
+    return Boolean(this.config.innergy.baseUrl && this.config.innergy.secret);
+  }
+
+  /** The identity scope of the configured INNERGY instance (its origin), or undefined. */
+  innergyScope(): string | undefined {
+    return this.config.innergy.baseUrl ? originScope(this.config.innergy.baseUrl) : undefined;
+  }
+
+  /**
+   * A connection to the configured INNERGY; ConfigError naming the missing variable otherwise.
+   * @param hint appended to that error's action (e.g. another way to do the job without the API)
+   */
+  innergy(options: { logger?: Logger; hint?: string } = {}): InnergyConnection {
+    const client = InnergyClient.fromConfig(this.config.innergy, { maxRetries: this.config.maxRetries, logger: options.logger ?? this.logger, hint: options.hint });
+    const baseUrl = this.config.innergy.baseUrl!;
+    return { client, scope: originScope(baseUrl), materials: materialTarget(client, baseUrl), projects: projectTarget(client, baseUrl) };
+  }
+
+  /**
+   * INNERGY ids the ledger knows for a kind (external key → id), in the configured instance; when
+   * INNERGY is not configured, those written before identities had scopes.
+   */
+  knownInnergyIds(ledger: Ledger, kind: string): Map<string, string> {
+    const identities = ledger.identities.all({ system: INNERGY_SYSTEM, scope: this.innergyScope() ?? '', kind });
+    return new Map([...identities].map(([key, identity]) => [key, identity.target_id]));
+  }
+
+  /** Gives identities written before scopes existed to the configured instances (once per start). */
+  claimUnscopedIdentities(ledger: Ledger): void {
+    const scope = this.innergyScope();
+    if (!scope) return;
+    const moved = ledger.identities.claimUnscoped(INNERGY_SYSTEM, scope);
+    if (moved) this.logger.info(`Assigned ${moved} INNERGY identities recorded before per-instance scopes to ${scope}.`);
+  }
+}
