@@ -5,13 +5,14 @@
  * and decides for itself — sharing the process-wide token bucket of its target origin, so
  * concurrent runs together keep to `<TARGET>_RATE_LIMIT`.
  *
- * Each target system adds its accessor here (INNERGY now; OpenProject and DevRev next).
+ * Each target system adds its accessor here (INNERGY, OpenProject; DevRev next).
  */
 import type { AppConfig } from '../config/env.js';
 import type { Ledger } from '../engine/ledger/ledger.js';
 import { originScope } from '../engine/target.js';
 import type { Logger } from '../logging/logger.js';
 import { InnergyClient } from './innergy/client.js';
+import { normalizeBaseUrl, OpenProjectClient } from './openproject/client.js';
 import { INNERGY_SYSTEM, materialTarget, projectTarget } from './innergy/target.js';
 
 /** A connection to INNERGY for one run: its client and the engine Targets over it. */
@@ -22,9 +23,15 @@ export interface InnergyConnection {
   projects: ReturnType<typeof projectTarget>;
 }
 
+/** A connection to OpenProject for one run: its client and the identity scope (the instance's origin). */
+export interface OpenProjectConnection {
+  client: OpenProjectClient;
+  scope: string;
+}
+
 export class TargetRegistry {
   constructor(
-    private readonly config: Pick<AppConfig, 'innergy' | 'maxRetries'>,
+    private readonly config: Pick<AppConfig, 'innergy' | 'openproject' | 'maxRetries'>,
     private readonly logger: Logger,
   ) {}
 
@@ -46,6 +53,12 @@ export class TargetRegistry {
     const client = InnergyClient.fromConfig(this.config.innergy, { maxRetries: this.config.maxRetries, logger: options.logger ?? this.logger, hint: options.hint });
     const baseUrl = this.config.innergy.baseUrl!;
     return { client, scope: originScope(baseUrl), materials: materialTarget(client, baseUrl), projects: projectTarget(client, baseUrl) };
+  }
+
+  /** A connection to the configured OpenProject; ConfigError naming the missing variable otherwise. */
+  openproject(options: { logger?: Logger } = {}): OpenProjectConnection {
+    const client = OpenProjectClient.fromConfig(this.config.openproject, { maxRetries: this.config.maxRetries, logger: options.logger ?? this.logger });
+    return { client, scope: originScope(normalizeBaseUrl(this.config.openproject.baseUrl!)) };
   }
 
   /**

@@ -12,7 +12,7 @@
  * - 422 becomes a WorkPackageRejectedError with the server's messages (record-level); 404 on a
  *   work package becomes a WorkPackageGoneError (stale id); DELETE of a missing one is done.
  */
-import type { AppConfig } from '../../config/env.js';
+import type { AppConfig, TargetConfig } from '../../config/env.js';
 import { ConfigError } from '../../engine/errors.js';
 import { createHttpClient, sharedBucket, type HttpClient, type HttpStats, type RequestOptions } from '../../http/index.js';
 import { offsetPaging, readAllPages } from '../../http/paging.js';
@@ -75,16 +75,16 @@ export class OpenProjectClient {
     });
   }
 
-  /** Builds a client from configuration; a ConfigError names the missing variables. */
-  static fromConfig(config: AppConfig, logger?: Logger): OpenProjectClient {
-    const { baseUrl, secret } = config.openproject;
+  /** Builds a client from the OPENPROJECT_* configuration; a ConfigError names the missing variables. */
+  static fromConfig(target: TargetConfig, options: { maxRetries?: number; logger?: Logger } = {}): OpenProjectClient {
+    const { baseUrl, secret } = target;
     if (!baseUrl || !secret) {
       const missing = [!baseUrl && 'OPENPROJECT_URL', !secret && 'OPENPROJECT_API_KEY'].filter(Boolean).join(' and ');
       throw new ConfigError(`${missing} ${missing.includes(' and ') ? 'are' : 'is'} not set.`, {
         action: 'Set OPENPROJECT_URL (the instance URL, without /api/v3) and OPENPROJECT_API_KEY (My account → Access tokens → API) in the environment or .env.',
       });
     }
-    return new OpenProjectClient({ baseUrl, apiKey: secret, rateLimit: config.openproject.rateLimit, maxRetries: config.maxRetries, logger });
+    return new OpenProjectClient({ baseUrl, apiKey: secret, rateLimit: target.rateLimit, maxRetries: options.maxRetries, logger: options.logger });
   }
 
   /** The API root (`_type: "Root"`), to check the URL. */

@@ -70,7 +70,6 @@ function describe(write: WriteDescription): string {
 /** OpenProject refused a write (422): the record fails with the server's messages; the run goes on. */
 export class WorkPackageRejectedError extends TerminalError {
   readonly violations: ConstraintViolation[];
-  readonly outcome = 'rejected' as const;
   readonly status: number;
 
   constructor(write: WriteDescription, violations: ConstraintViolation[], status: number, cause?: unknown) {
@@ -83,6 +82,7 @@ export class WorkPackageRejectedError extends TerminalError {
         : 'Fix the value named in the message (in the WPR data or in OpenProject), then run the delta again; the other records were written.',
       details: { ...write, status, violations },
       cause,
+      outcome: 'rejected',
     });
     this.name = 'WorkPackageRejectedError';
     this.violations = violations;
@@ -92,7 +92,6 @@ export class WorkPackageRejectedError extends TerminalError {
 
 /** A work package we hold an id for does not exist (any more): the cached id is stale. */
 export class WorkPackageGoneError extends TerminalError {
-  readonly outcome = 'rejected' as const;
   readonly gone = true;
   readonly workPackageId: string;
 
@@ -101,6 +100,7 @@ export class WorkPackageGoneError extends TerminalError {
       action: 'The cached id is stale: run the delta again (it looks the record up by its WPR key and recreates it when missing), or pass ignore_cached_identity: true.',
       details: { ...write },
       cause,
+      outcome: 'rejected',
     });
     this.name = 'WorkPackageGoneError';
     this.workPackageId = String(write.id);
@@ -109,12 +109,11 @@ export class WorkPackageGoneError extends TerminalError {
 
 /** A value of the WPR data does not fit its custom field (found before sending anything). */
 export class WorkPackageValueError extends TerminalError {
-  readonly outcome = 'not_sent' as const;
-
   constructor(write: WriteDescription, problems: readonly string[]) {
     super(`Cannot ${describe(write)}: ${problems.join('; ')}.`, {
       action: 'Correct the value in the WPR workbook (or the custom field type in OpenProject), ingest it again and run the delta; the other records were written.',
       details: { ...write, problems },
+      outcome: 'not_sent',
     });
     this.name = 'WorkPackageValueError';
   }
@@ -122,13 +121,12 @@ export class WorkPackageValueError extends TerminalError {
 
 /** Two updates in a row lost the optimistic lock (409 after a refetch): someone keeps editing it. */
 export class UpdateConflictError extends TerminalError {
-  readonly outcome = 'rejected' as const;
-
   constructor(write: WriteDescription, cause?: unknown) {
     super(`OpenProject kept answering 409 UpdateConflict to ${describe(write)}: the work package is being changed by someone else right now.`, {
       action: 'Run the delta again once the work package is no longer being edited (force_orders can target just this order).',
       details: { ...write },
       cause,
+      outcome: 'rejected',
     });
     this.name = 'UpdateConflictError';
   }

@@ -15,7 +15,7 @@ import type { OpenProjectOverrides } from '../../config/op-overrides.js';
 import { idFromHref, linkOf, OP_PATHS, type OpWorkPackage } from './api.js';
 import type { OpenProjectClient, WorkPackageBody } from './client.js';
 import { checkConnection } from './check.js';
-import { WorkPackageValueError, type WriteDescription } from './errors.js';
+import { isGone, WorkPackageValueError, type WriteDescription } from './errors.js';
 import { comparableEncoded, comparableHeld, encodeValue, normalizeText, type FieldValue } from './fields.js';
 import type { ProjectSetup, WorkPackageRole } from './preflight.js';
 import { readRole, WPR_KEY_FIELDS, type HeldWorkPackage } from './reader.js';
@@ -32,6 +32,9 @@ export interface WorkPackagePayload {
   /** The lockVersion read with the plan; read again when absent or stale. */
   lockVersion?: number | undefined;
 }
+
+/** Payload fields that never mean a change (the lock version read with the plan). */
+export const WORK_PACKAGE_VOLATILE_FIELDS: readonly string[] = ['lockVersion'];
 
 /** Where a key lives: its project and order (for filtered lookups). */
 export interface KeyRoute {
@@ -65,7 +68,11 @@ export interface WorkPackageTarget extends Target<WorkPackagePayload> {
   hashOf(content: unknown): string;
   /** Why a payload cannot be sent (values that do not fit their fields); empty when it can. */
   problemsOf(payload: WorkPackagePayload): string[];
+  /** What differs between the plan and what OpenProject holds: `subject`, `parent`, field names… ([] when equal). */
+  differences(payload: WorkPackagePayload, parentId: string | null, held: HeldWorkPackage): string[];
 }
+
+type Content = { subject: unknown; description: unknown; parent?: unknown; fields: Record<string, unknown> };
 
 /** The epic key of an order in a project. */
 export function epicKey(orderId: string, project: string): string {
@@ -118,6 +125,9 @@ export function workPackageTarget(options: WorkPackageTargetOptions): WorkPackag
     };
     return body;
   };
+
+  const keyOfPayload = (payload: WorkPackagePayload): string =>
+    role === 'epic' ? epicKey(String(payload.fields[WPR_KEY_FIELDS.orderId] ?? ''), payload.project) : String(payload.fields[WPR_KEY_FIELDS.lineKey] ?? '');
 
   const keyOf = (held: HeldWorkPackage): string | null => {
     if (role === 'epic') return held.orderId ? epicKey(held.orderId, held.project) : null;
@@ -177,14 +187,38 @@ export function workPackageTarget(options: WorkPackageTargetOptions): WorkPackag
     heldContentOf,
     hashOf: (content) => sha256(canonicalJson(content)),
     problemsOf: (payload) => encode(payload).problems,
+    differences: (payload, parentId, held) => {
+      const desired = contentOf(payload, parentId) as Content;
+      const current = heldContentOf(held) as Content;
+      const names = new Map([...setupOf(payload.project)[role].fields.values()].map((field) => [field.property, field.name]));
+      const out: string[] = (['subject', 'description', 'parent'] as const).filter((name) => name in desired && canonicalJson(desired[name]) !== canonicalJson(current[name]));
+      for (const [property, value] of Object.entries(desired.fields)) {
+        if (canonicalJson(value) !== canonicalJson(current.fields[property] ?? null)) out.push(names.get(property) ?? property);
+      }
+      return out;
+    },
     async create(payload: WorkPackagePayload, { signal, parentId }: WriteOptions): Promise<string> {
       const write = describe('create', payload);
       const created = await client.createWorkPackage(setupOf(payload.project).id, bodyOf(payload, parentId, write), write, signal);
       return String(created.id);
     },
-    async update(targetId: string, payload: WorkPackagePayload, { signal, parentId }: WriteOptions): Promise<void> {
+    async update(targetId: string, payload: WorkPackagePayload, { signal, parentId }: WriteOptions): Promise<void | string> {
       const write = describe('update', payload);
-      await client.updateWorkPackage(targetId, bodyOf(payload, parentId, write), payload.lockVersion, write, signal);
+      const body = bodyOf(payload, parentId, write);
+      try {
+        await client.updateWorkPackage(targetId, body, payload.lockVersion, write, signal);
+        return;
+      } catch (error) {
+        if (!isGone(error)) throw error;
+      }
+      // The id is stale (deleted by hand): look the work package up by its WPR key, else create it.
+      const key = keyOfPayload(payload);
+      const found = (await readState(new Set([key]), signal)).get(key)?.[0];
+      if (found) {
+        await client.updateWorkPackage(found.id, body, found.lockVersion, write, signal);
+        return found.id;
+      }
+      return String((await client.createWorkPackage(setupOf(payload.project).id, body, { ...write, operation: 'create' }, signal)).id);
     },
     async delete(targetId: string, { signal }: WriteOptions): Promise<void> {
       await client.deleteWorkPackage(targetId, { operation: 'delete', what: label, id: targetId }, signal);
