@@ -9,6 +9,7 @@ import { Ledger } from '../../src/engine/ledger/ledger.js';
 import { RunManager, type RunDefinition } from '../../src/engine/run-manager.js';
 import type { RunRecord } from '../../src/engine/ledger/run-store.js';
 import { getLogger, setLogLevel } from '../../src/logging/logger.js';
+import { CLEANUP_TOOL, runCleanup, type CleanupInput } from '../../src/pipelines/wpr/cleanup.js';
 import { BACKFILL_TOOL, DELTA_TOOL, runWprApply, type WprApplyInput } from '../../src/pipelines/wpr/delta.js';
 import type { WprLine } from '../../src/stores/batch-store.js';
 import { TargetRegistry } from '../../src/targets/registry.js';
@@ -29,6 +30,8 @@ export interface WprBench {
   configFile(name: string, content: unknown): void;
   /** Stores a batch. */
   batch(batchId: string, lines: readonly WprLine[]): Promise<void>;
+  /** Runs a duplicate cleanup to its end. */
+  cleanup(input: Partial<CleanupInput>): Promise<RunRecord>;
   /** Runs a delta apply (or a backfill with `allOrders`) to its end. */
   apply(input: Partial<WprApplyInput> & { batchId: string }): Promise<RunRecord>;
   close(): Promise<void>;
@@ -65,6 +68,10 @@ export function openWprBench(fake: { url: string; apiKey: string }, env: Record<
         execute: (ctx) => runWprApply(full, ctx, { store, openproject: targets.openproject(), configDir }),
       };
       return runs.start(definition).done;
+    },
+    async cleanup(input) {
+      const full: CleanupInput = { dryRun: true, ...input };
+      return runs.start({ tool: CLEANUP_TOOL, args: { ...full }, dryRun: full.dryRun, execute: (ctx) => runCleanup(full, ctx, { openproject: targets.openproject(), configDir }) }).done;
     },
     async close() {
       await runs.shutdown();

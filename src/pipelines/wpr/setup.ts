@@ -46,8 +46,9 @@ export async function openWprTargets(
   needs: ReadonlyMap<string, ProjectNeeds>,
   route: (key: string) => KeyRoute | undefined,
   signal: AbortSignal,
+  purpose: 'write' | 'cleanup' = 'write',
 ): Promise<WprTargets> {
-  const setups = await preflight({ client: connection.client, overrides: config.overrides, needs, signal });
+  const setups = await preflight({ client: connection.client, overrides: config.overrides, needs, signal, purpose });
   const options = { client: connection.client, setups, overrides: config.overrides, route };
   return { setups, epics: workPackageTarget({ ...options, role: 'epic' }), stories: workPackageTarget({ ...options, role: 'story' }) };
 }

@@ -7,3 +7,4 @@ export * from './preflight.js';
 export * from './reader.js';
 export * from './target.js';
 export { checkConnection } from './check.js';
+export { reparentTarget, type ReparentPayload } from './reparent.js';

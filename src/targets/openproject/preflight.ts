@@ -74,6 +74,11 @@ export interface PreflightOptions {
   overrides: Pick<OpenProjectOverrides, 'fieldIds' | 'options' | 'types'>;
   needs: ReadonlyMap<string, ProjectNeeds>;
   signal?: AbortSignal;
+  /**
+   * `write` (default): the run creates work packages — the key must be allowed to add them and no
+   * required custom field may be left unfilled. `cleanup`: it only re-parents and deletes.
+   */
+  purpose?: 'write' | 'cleanup';
 }
 
 const ROLE_LABEL: Record<WorkPackageRole, string> = { epic: 'orders (epics)', story: 'order lines (stories)' };
@@ -105,7 +110,8 @@ async function inspectProject(options: PreflightOptions, identifier: string, nee
     problems.push({ kind: 'project', project: identifier, message: `project "${identifier}"${products} does not exist in OpenProject, or the API key's user is not a member of it: create it, add the user, or fix its identifier in product_project_registry.json` });
     return undefined;
   }
-  if (!project._links?.createWorkPackageImmediately) {
+  const writing = (options.purpose ?? 'write') === 'write';
+  if (writing && !project._links?.createWorkPackageImmediately) {
     problems.push({ kind: 'permission', project: identifier, message: `the API key's user may not add work packages in project "${identifier}": give its role the "Add work packages" permission there` });
   }
   const types = await client.projectTypes(project.id, signal);
@@ -126,7 +132,7 @@ async function inspectProject(options: PreflightOptions, identifier: string, nee
     }
     const resolution = resolveFields(schema, needs[role].fields, overrides.fieldIds, where);
     for (const message of resolution.problems) problems.push({ kind: 'field', project: identifier, message });
-    for (const field of resolution.unfilledRequired) {
+    for (const field of writing ? resolution.unfilledRequired : []) {
       problems.push({ kind: 'required', project: identifier, message: `custom field "${field.name}" (${field.property}) is required for ${where}, but no WPR column fills it, so every create would fail with "${field.name} can't be blank": make it optional or give it a default in OpenProject, or map a column to it (op_field in wpr_columns.json)` });
     }
     checkOptions(resolution.fields, needs[role].values, overrides.options, where, identifier, problems);
