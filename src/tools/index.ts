@@ -13,6 +13,8 @@ import { listRunsTool } from './runs/list-runs.js';
 import { pruneLedgerTool } from './runs/prune-ledger.js';
 import { resetCheckpointsTool } from './runs/reset-checkpoints.js';
 import { resumeRunTool } from './runs/resume-run.js';
+import { checkOpenProjectConnectionTool } from './wpr/check-openproject-connection.js';
+import { cleanupDuplicatesTool } from './wpr/cleanup-duplicates.js';
 
 export const ALL_TOOLS: readonly AnyTool[] = [
   runPpakExportEtlTool,
@@ -21,6 +23,8 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   migrationHealthCheckTool,
   runFullCycleTool,
   checkInnergyConnectionTool,
+  cleanupDuplicatesTool,
+  checkOpenProjectConnectionTool,
   listRunsTool,
   getRunTool,
   resumeRunTool,
