@@ -107,6 +107,21 @@ describe('WPR work package Targets', () => {
     expect(f.requests.count()).toBe(0);
   });
 
+  it('answers a replacement id when the work package to update was deleted: found again by key, else created', async () => {
+    const f = await start();
+    const t = await wprTargets(f, wprOrders(1, 1));
+    const ids = await createAll(t);
+    const order = t.orders[0]!;
+    const epicId = ids.get(order.epic.key)!;
+    const copy = f.addWorkPackage({ project: 'flowone', type: 'Epic', subject: 'copy', fields: { 'WPR Order ID': order.orderId, 'WPR Product': 'FlowOne' } });
+    f.state.workPackages.delete(Number(epicId));
+    expect(await t.epics.update(epicId, order.epic.payload, { signal })).toBe(String(copy.id));
+    expect(f.workPackages().find((wp) => wp.id === copy.id)!.subject).toBe(order.epic.payload.subject);
+    f.state.workPackages.delete(copy.id);
+    const created = await t.epics.update(String(copy.id), order.epic.payload, { signal });
+    expect(f.workPackages().filter((wp) => wp.type === 'Epic').map((wp) => String(wp.id))).toEqual([created]);
+  });
+
   it('resolves a delete of a work package that is already gone', async () => {
     const f = await start();
     const t = await wprTargets(f, wprOrders(1, 1));
