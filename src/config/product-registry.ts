@@ -61,10 +61,16 @@ export function buildProductRegistry(entries: Record<string, string>, file: stri
     byName.set(key, { name, project });
   }
   const projects = [...new Set([...byName.values()].map((entry) => entry.project))].sort();
+  const seen = new Map<string, string | undefined>();
   return {
     file,
     entries,
-    projectOf: (product) => byName.get(normalizeProductName(product))?.project,
+    projectOf: (product) => {
+      if (seen.has(product)) return seen.get(product);
+      const project = byName.get(normalizeProductName(product))?.project;
+      if (seen.size < 10_000) seen.set(product, project);
+      return project;
+    },
     projects: () => [...projects],
   };
 }

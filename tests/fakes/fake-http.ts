@@ -5,7 +5,7 @@
  * injection, a request log, and control endpoints under `/__fake/` (see `control.ts`).
  *
  * Order of processing for a request outside `/__fake/`:
- * read and parse the body (413 over the limit) → latency → rate limit (429) → fault → bad JSON (400)
+ * read and parse the body (413 over the limit) → rate limit (429, counted on arrival) → latency → fault → bad JSON (400)
  * → `before` hook (auth) → route (or `notFound`) → answer (or, for `lostResponse`, reset).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -206,9 +206,6 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       return;
     }
     const fr: FakeRequest = { method, path, query: url.searchParams, headers: req.headers, params: {}, rawBody, body: parseJson(rawBody) };
-    const delay = latency.latencyMs + (latency.jitterMs > 0 ? jitterRandom() * latency.jitterMs : 0);
-    if (delay > 0) await sleep(delay, undefined, { signal: closing.signal });
-
     const limit = rateLimiter.take(fr);
     const limitHeaders = limit ? rateLimiter.headers(limit, !limit.allowed) : {};
     if (limit && !limit.allowed) {
@@ -218,6 +215,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       finish(body === undefined ? renderError(429, message, fr) : json(429, body), limitHeaders);
       return;
     }
+
+    // Latency is the server's processing time: a rate limiter in front of it (as in a reverse proxy
+    // or Rack::Attack) counts the request when it arrives, so a 429 is answered without it.
+    const delay = latency.latencyMs + (latency.jitterMs > 0 ? jitterRandom() * latency.jitterMs : 0);
+    if (delay > 0) await sleep(delay, undefined, { signal: closing.signal });
 
     const fault = faults.decide(fr);
     entry.fault = fault?.kind ?? null;

@@ -14,7 +14,8 @@
  *   `_links.project`), `PATCH /api/v3/work_packages/{id}` with `lockVersion` (missing or stale →
  *   409 `UpdateConflict`), `DELETE` → 204 deleting all descendants. 422 bodies as OpenProject's.
  *   `notify=false` is honoured (writes without it count in `notificationsSent`).
- * - Rate limit off by default; when on, 429 with `RateLimit-Limit/Remaining/Reset` (no Retry-After).
+ * - Rate limit off by default; when on, 429 with `RateLimit-Limit/Remaining/Reset` (no Retry-After),
+ *   counted in epoch-aligned windows as Rack::Attack does.
  * - Control routes (no auth) under `/__fake/openproject/`: `POST work-packages` (add by hand, no
  *   validation), `PATCH work-packages/:id` (edit by hand), `DELETE work-packages/:id` (delete by
  *   hand, cascading), `POST custom-fields`, `DELETE custom-fields/:id`, `PATCH projects/:identifier`;
@@ -121,7 +122,7 @@ export async function startFakeOpenProject(options: FakeOpenProjectOptions = {})
     jitterMs: options.jitterMs,
     faults: options.faults,
     rateLimit: options.rateLimit,
-    rateLimitDefaults: { headerStyle: 'ratelimit', body: () => opError('TooManyRequests', 'You have exceeded the rate limit. Please try again later.') },
+    rateLimitDefaults: { headerStyle: 'ratelimit', alignToEpoch: true, body: () => opError('TooManyRequests', 'You have exceeded the rate limit. Please try again later.') },
     renderError: (status, message) => {
       if (status === 400) return { status, body: opError('InvalidRequestBody', message) };
       if (status === 404) return { status, body: opError('NotFound', 'The requested resource could not be found.') };

@@ -11,7 +11,7 @@
  * Pure and streaming: `compileOrders` yields planned orders one by one, so a 100,000-line batch
  * is hashed without holding every payload in memory.
  */
-import { canonicalJson, sha256 } from '../../engine/canonical-hash.js';
+import { sha256 } from '../../engine/canonical-hash.js';
 import { normalizeProductName, type ProductRegistry } from '../../config/product-registry.js';
 import type { WprColumns } from '../../config/wpr-columns.js';
 import type { WprLine, WprValue } from '../../stores/batch-store.js';
@@ -113,7 +113,8 @@ export function planOrder(orderId: string, project: string, lines: readonly WprL
       source: { file: line.source.file, sheet: line.source.sheet, line: line.source.row },
     };
   });
-  const hash = sha256(canonicalJson({ v: BUNDLE_VERSION, project, epic: epicPayload, stories: stories.map((story) => [story.key, story.payload]) }));
+  // The payloads are built here in a fixed key order (the column map's), so plain JSON is canonical.
+  const hash = sha256(JSON.stringify([BUNDLE_VERSION, project, epicPayload, stories.map((story) => [story.key, story.payload])]));
   return {
     orderId,
     project,
@@ -139,9 +140,15 @@ export async function* compileOrders(lines: AsyncIterable<WprLine> | Iterable<Wp
     const unmappedHere = new Map<string, number>();
     for (const line of group) {
       const project = options.registry.projectOf(line.product);
-      const spelled = [...unmappedHere.keys()].find((name) => normalizeProductName(name) === normalizeProductName(productOf(line))) ?? productOf(line);
-      if (project === undefined) unmappedHere.set(spelled, (unmappedHere.get(spelled) ?? 0) + 1);
-      else byProject.set(project, [...(byProject.get(project) ?? []), line]);
+      if (project !== undefined) {
+        const list = byProject.get(project);
+        if (list) list.push(line);
+        else byProject.set(project, [line]);
+        continue;
+      }
+      const product = productOf(line);
+      const spelled = [...unmappedHere.keys()].find((name) => normalizeProductName(name) === normalizeProductName(product)) ?? product;
+      unmappedHere.set(spelled, (unmappedHere.get(spelled) ?? 0) + 1);
     }
     for (const [product, count] of unmappedHere) {
       const key = normalizeProductName(product);

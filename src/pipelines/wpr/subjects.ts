@@ -12,7 +12,7 @@ export const SUBJECT_MAX = 255;
 const CORE = new Set(['order_id', 'line_item', 'product', 'description']);
 
 function clip(text: string): string {
-  const single = text.replace(/\s+/g, ' ').trim();
+  const single = /\s\s|[\t\n\r]|^\s|\s$/.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
   return single.length <= SUBJECT_MAX ? single : `${single.slice(0, SUBJECT_MAX - 1)}…`;
 }
 
@@ -20,12 +20,20 @@ function display(value: WprValue): string {
   return typeof value === 'number' ? String(value) : (value ?? '').trim();
 }
 
+/** Columns no custom field receives, per level (computed once per column map). */
+const extrasOf = new WeakMap<WprColumns, Record<'order' | 'line', Array<[string, string]>>>();
+
 function extraLines(line: WprLine, columns: WprColumns, level: 'order' | 'line'): string[] {
+  let extras = extrasOf.get(columns);
+  if (!extras) {
+    extras = { order: [], line: [] };
+    for (const [column, spec] of Object.entries(columns)) if (!spec.op_field && !CORE.has(column)) extras[spec.level].push([column, spec.headers[0]!]);
+    extrasOf.set(columns, extras);
+  }
   const out: string[] = [];
-  for (const [column, spec] of Object.entries(columns)) {
-    if (spec.level !== level || spec.op_field || CORE.has(column)) continue;
+  for (const [column, header] of extras[level]) {
     const value = display(line.fields[column] ?? null);
-    if (value) out.push(`- ${spec.headers[0]}: ${value}`);
+    if (value) out.push(`- ${header}: ${value}`);
   }
   return out;
 }

@@ -187,3 +187,19 @@ describe('fake OpenProject rate limit, faults and control routes', () => {
     expect(f.stats().requests).toBe(0);
   });
 });
+
+describe('epoch-aligned rate-limit windows (Rack::Attack)', () => {
+  it('counts in windows aligned to the epoch, so the reset is the next window boundary', async () => {
+    const { FixedWindowRateLimiter } = await import('../../fakes/rate-limiter.js');
+    let now = 10_700;
+    const limiter = new FixedWindowRateLimiter({ count: 2, windowMs: 1000, alignToEpoch: true }, () => now);
+    const req = {} as never;
+    expect(limiter.take(req)!.allowed).toBe(true);
+    now = 10_900;
+    expect(limiter.take(req)!.allowed).toBe(true);
+    const limited = limiter.take(req)!;
+    expect(limited).toMatchObject({ allowed: false, resetAtMs: 11_000, resetEpochSeconds: 11 });
+    now = 11_000;
+    expect(limiter.take(req)!.allowed).toBe(true);
+  });
+});
