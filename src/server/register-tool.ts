@@ -8,6 +8,7 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import { ElicitResultSchema, type CallToolResult, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AppDeps } from '../app-deps.js';
 import { describeError, MigrationError, ValidationError } from '../engine/errors.js';
+import { operatorErrorFromFs } from '../engine/fs-errors.js';
 import type { ProgressSnapshot } from '../engine/progress.js';
 import { redact } from '../logging/redact.js';
 import { isWritingTool, type AnyTool } from '../tools/tool-definition.js';
@@ -40,7 +41,8 @@ export function registerTool(server: McpServer, tool: AnyTool, deps: AppDeps): v
         const out: CallToolResult = { content: [{ type: 'text', text: redact(result.text) }], structuredContent: result.structured };
         if (result.isError) out.isError = true;
         return out;
-      } catch (error) {
+      } catch (caught) {
+        const error = operatorErrorFromFs(caught) ?? caught;
         if (error instanceof MigrationError) return errorResult(error);
         deps.logger.error(`Tool ${tool.name} failed with an unexpected error: ${(error as Error)?.stack ?? String(error)}`);
         throw error;

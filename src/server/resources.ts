@@ -1,12 +1,13 @@
 /**
  * MCP resources: run records (`migration://runs/{run_id}`), run reports
- * (`migration://runs/{run_id}/report`, Markdown) and the JSON Schemas of our file formats
- * (`migration://schemas/{name}`).
+ * (`migration://runs/{run_id}/report`, Markdown), the JSON Schemas of our file formats
+ * (`migration://schemas/{name}`) and the Prometheus metrics (`migration://metrics`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AppDeps } from '../app-deps.js';
+import { metrics } from '../metrics/index.js';
 import { packageRoot } from '../package-root.js';
 import { composeResult } from '../tools/run-result.js';
 
@@ -41,6 +42,13 @@ export function registerResources(server: McpServer, deps: AppDeps): void {
         : `# ${run.tool} — ${run.run_id}\n\nStatus: ${run.status}. The report is written when the run finishes.\n`;
       return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text }] };
     },
+  );
+
+  server.registerResource(
+    'metrics',
+    'migration://metrics',
+    { title: 'Prometheus metrics', description: 'Records by tool and outcome, runs, batches, alerts, API requests by target and status, 429s, retries, breaker state, rate-limit window, process (text exposition format).', mimeType: 'text/plain' },
+    async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'text/plain', text: await metrics().text() }] }),
   );
 
   const schemaDir = path.join(packageRoot(), 'schemas');

@@ -11,6 +11,8 @@ import type { AppConfig } from '../config/env.js';
 import type { Ledger } from '../engine/ledger/ledger.js';
 import { originScope } from '../engine/target.js';
 import type { Logger } from '../logging/logger.js';
+import { DevRevClient } from './devrev/client.js';
+import { creatorGroupTarget, type CreatorGroupTarget } from './devrev/target.js';
 import { InnergyClient } from './innergy/client.js';
 import { normalizeBaseUrl, OpenProjectClient } from './openproject/client.js';
 import { INNERGY_SYSTEM, materialTarget, projectTarget } from './innergy/target.js';
@@ -29,9 +31,17 @@ export interface OpenProjectConnection {
   scope: string;
 }
 
+/** A connection to DevRev for one run: its client and the creator-group Target over it. */
+export interface DevRevConnection {
+  client: DevRevClient;
+  scope: string;
+  /** Issues, with the tenant field DEVREV_CREATOR_GROUP_FIELD as the field written. */
+  issues: CreatorGroupTarget;
+}
+
 export class TargetRegistry {
   constructor(
-    private readonly config: Pick<AppConfig, 'innergy' | 'openproject' | 'maxRetries'>,
+    private readonly config: Pick<AppConfig, 'innergy' | 'maxRetries'> & Partial<Pick<AppConfig, 'devrev' | 'openproject'>>,
     private readonly logger: Logger,
   ) {}
 
@@ -57,8 +67,19 @@ export class TargetRegistry {
 
   /** A connection to the configured OpenProject; ConfigError naming the missing variable otherwise. */
   openproject(options: { logger?: Logger } = {}): OpenProjectConnection {
-    const client = OpenProjectClient.fromConfig(this.config.openproject, { maxRetries: this.config.maxRetries, logger: options.logger ?? this.logger });
-    return { client, scope: originScope(normalizeBaseUrl(this.config.openproject.baseUrl!)) };
+    const openproject = this.config.openproject ?? { baseUrl: undefined, secret: undefined, rateLimit: { count: 10, windowMs: 1000 } };
+    const client = OpenProjectClient.fromConfig(openproject, { maxRetries: this.config.maxRetries, logger: options.logger ?? this.logger });
+    return { client, scope: originScope(client.baseUrl) };
+  }
+
+  /**
+   * A connection to the configured DevRev (DEVREV_BASE_URL, DEVREV_API_TOKEN); ConfigError naming
+   * the missing variable otherwise. `probeUpdate` lets its check prove update permission.
+   */
+  devrev(options: { logger?: Logger; probeUpdate?: boolean } = {}): DevRevConnection {
+    const devrev = this.config.devrev ?? { baseUrl: undefined, secret: undefined, rateLimit: { count: 50, windowMs: 10_000 }, creatorGroupField: 'tnt__creator_group' };
+    const client = DevRevClient.fromConfig({ devrev, maxRetries: this.config.maxRetries }, options.logger ?? this.logger);
+    return { client, scope: originScope(client.baseUrl), issues: creatorGroupTarget(client, { field: devrev.creatorGroupField, probeUpdate: options.probeUpdate }) };
   }
 
   /**

@@ -1,5 +1,7 @@
 /** Every tool of migration-mcp, in the order they are listed to clients. */
 import type { AnyTool } from './tool-definition.js';
+import { checkDevRevConnectionTool } from './devrev/check-connection.js';
+import { devrevBackfillTool } from './devrev/devrev-backfill.js';
 import { checkInnergyConnectionTool } from './innergy/check-connection.js';
 import { migrationHealthCheckTool } from './innergy/migration-health-check.js';
 import { runFullCycleTool } from './innergy/run-full-cycle.js';
@@ -25,6 +27,8 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   checkInnergyConnectionTool,
   cleanupDuplicatesTool,
   checkOpenProjectConnectionTool,
+  devrevBackfillTool,
+  checkDevRevConnectionTool,
   listRunsTool,
   getRunTool,
   resumeRunTool,

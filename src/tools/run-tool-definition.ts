@@ -14,7 +14,7 @@ import { PathSandbox } from '../config/sandbox.js';
 import { CancelledError } from '../engine/errors.js';
 import type { RunContext } from '../engine/run-context.js';
 import type { RunDefinition, RunOutcome } from '../engine/run-definition.js';
-import { runOutputShape, startRun } from './run-tool.js';
+import { awaitRun, runOutputShape, startRun } from './run-tool.js';
 import { defineTool, type ToolAnnotations, type ToolDefinition, type ToolsetId } from './tool-definition.js';
 
 /** How a path argument is resolved. */
@@ -52,6 +52,12 @@ export interface RunToolSpec<I extends z.ZodRawShape, O extends z.ZodRawShape, P
    * Not asked on resume (the run was confirmed when it started).
    */
   confirm?: (args: StoredArgs<I, P>, deps: AppDeps) => string | undefined;
+  /**
+   * For tools with a `resume` argument: the run this call continues (resumed under its own id and
+   * stored arguments) instead of starting a new one; undefined starts a new run. Throw an operator
+   * error when there is nothing to resume.
+   */
+  resumeOf?: (args: StoredArgs<I, P>, deps: AppDeps) => string | undefined;
   /** Runs the pipeline over the stored arguments. */
   execute: (args: StoredArgs<I, P>, ctx: RunContext, deps: AppDeps) => Promise<RunOutcome>;
 }
@@ -83,6 +89,7 @@ export function defineRunTool<I extends z.ZodRawShape, O extends z.ZodRawShape, 
     jobs: spec.jobs ? [...spec.jobs] : undefined,
     args: { ...args } as Record<string, unknown>,
     dryRun: spec.dryRun ? spec.dryRun(args) : (args as { dry_run?: boolean }).dry_run === true,
+    outputDir: (args as { output_dir?: string }).output_dir,
     execute: (ctx) => spec.execute(args, ctx, deps),
   });
   return defineTool({
@@ -100,7 +107,13 @@ export function defineRunTool<I extends z.ZodRawShape, O extends z.ZodRawShape, 
       if (question && (await ctx.confirm(question)) === 'declined') {
         throw new CancelledError(`${spec.name} was not confirmed, so nothing was changed.`, { action: 'Call it again and confirm when asked, or review the dry run first.' });
       }
-      return startRun(ctx, definition(args, ctx.deps), (input as { wait_seconds?: number }).wait_seconds ?? 30);
+      const waitSeconds = (input as { wait_seconds?: number }).wait_seconds ?? 30;
+      const resumeId = spec.resumeOf?.(args, ctx.deps);
+      if (resumeId) {
+        ctx.deps.runs.resume(resumeId);
+        return awaitRun(ctx, resumeId, waitSeconds);
+      }
+      return startRun(ctx, definition(args, ctx.deps), waitSeconds);
     },
     runFactory: (deps) => (stored) => {
       const args = storedArgs<I, P>(deps.config, stored, spec.paths);

@@ -6,9 +6,8 @@
  */
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
-const { once } = require('node:events');
 const fs = require('node:fs');
-const { parse } = require('csv-parse');
+const { createCellStream } = require('./cell-stream.cjs');
 const { file, chunkSize, maxRecordSize, window, readSize, options } = workerData;
 let credits = window;
 let wake = null;
@@ -16,15 +15,15 @@ parentPort.on('message', () => {
   credits++;
   if (wake !== null) { const resume = wake; wake = null; resume(); }
 });
-const stopOf = (error) => ({ kind: error.code === 'CSV_QUOTE_NOT_CLOSED' ? 'open-quote' : 'unparseable', message: error.message });
 async function send(batch, packable) {
   if (credits === 0) await new Promise((resolve) => { wake = resolve; });
   credits--;
+  const { rows, stop, oversized } = batch;
   if (packable) {
-    const packed = batch.rows.map((cells) => cells.join('\u0000')).join('\u0001');
-    parentPort.postMessage({ type: 'batch', count: batch.rows.length, packed, stop: batch.stop });
+    const packed = rows.map((cells) => cells.join('\u0000')).join('\u0001');
+    parentPort.postMessage({ type: 'batch', count: rows.length, packed, stop, oversized });
   } else {
-    parentPort.postMessage({ type: 'batch', count: batch.rows.length, rows: batch.rows, stop: batch.stop });
+    parentPort.postMessage({ type: 'batch', count: rows.length, rows, stop, oversized });
   }
 }
 async function main() {
@@ -41,26 +40,8 @@ async function parseFile(handle) {
   // previous chunk is never overwritten before that.
   const buffers = [Buffer.allocUnsafe(Math.max(readSize, chunkSize)), Buffer.allocUnsafe(Math.max(readSize, chunkSize))];
   let turn = 0;
-  const parser = parse(options);
-  let failure;
-  const skips = [];
-  parser.on('error', (error) => { if (failure === undefined) failure = error; });
-  parser.on('skip', (error) => { skips.push(error); });
-  let parsed = 0;
-  let written = 0;
+  const stream = createCellStream({ options, maxRecordSize });
   let packable = true;
-  const collect = () => {
-    const rows = [];
-    for (;;) {
-      const skip = skips[0];
-      if (skip !== undefined && (typeof skip.records === 'number' ? skip.records : parsed) <= parsed) return { rows, stop: stopOf(skip) };
-      const cells = parser.read();
-      if (cells === null) break;
-      parsed++;
-      rows.push(cells);
-    }
-    return skips[0] === undefined ? { rows } : { rows, stop: stopOf(skips[0]) };
-  };
   for (;;) {
     const buffer = buffers[turn];
     turn = 1 - turn;
@@ -69,19 +50,13 @@ async function parseFile(handle) {
     for (let offset = 0; offset < bytesRead; offset += chunkSize) {
       const slice = buffer.subarray(offset, Math.min(offset + chunkSize, bytesRead));
       if (packable && (slice.indexOf(0) !== -1 || slice.indexOf(1) !== -1)) packable = false;
-      parser.write(slice);
-      written += slice.length;
-      if (failure !== undefined) throw failure;
-      const batch = collect();
-      if (parser.writableLength !== 0) throw new Error('csv-parse kept a chunk buffered (internal error: each chunk must be parsed before the next read)');
-      if (batch.stop === undefined && written - parser.info.bytes > maxRecordSize) batch.stop = { kind: 'open-quote', message: 'record too long' };
-      await send(batch, packable);
-      if (batch.stop !== undefined) return;
+      for (const batch of stream.write(slice)) {
+        await send(batch, packable);
+        if (batch.stop !== undefined) return;
+      }
     }
   }
-  parser.end();
-  await once(parser, 'finish');
-  await send(collect(), packable);
+  for (const batch of await stream.end()) await send(batch, packable);
 }
 main().then(
   () => parentPort.postMessage({ type: 'end' }),

@@ -18,7 +18,7 @@ import { PARSE_OPTIONS, READ_SIZE, type CellBatch, type CellSourceOptions, type 
 const WINDOW = 4;
 
 type WorkerMessage =
-  | { type: 'batch'; count: number; packed?: string; rows?: string[][]; stop?: CellStop }
+  | { type: 'batch'; count: number; packed?: string; rows?: string[][]; stop?: CellStop; oversized?: number }
   | { type: 'end' }
   | { type: 'error'; message: string };
 
@@ -75,7 +75,7 @@ export async function* parseCellsInWorker(file: string, options: CellSourceOptio
       if (message.type === 'end') return;
       worker.postMessage(0);
       const rows = message.packed !== undefined ? unpack(message.packed, message.count) : (message.rows ?? []);
-      yield message.stop === undefined ? { rows } : { rows, stop: message.stop };
+      yield { rows, ...(message.stop === undefined ? {} : { stop: message.stop }), ...(message.oversized === undefined ? {} : { oversized: message.oversized }) };
       if (message.stop !== undefined) return;
     }
   } finally {
