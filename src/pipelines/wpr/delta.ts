@@ -58,13 +58,13 @@ type Ctx = Pick<RunContext, 'runId' | 'ledger' | 'signal' | 'progress' | 'logger
 /** Runs a delta apply or a backfill's apply (see the module header). */
 export async function runWprApply(input: WprApplyInput, ctx: Ctx, deps: WprApplyDeps): Promise<RunOutcome<WprApplyResult>> {
   ctx.progress.start(`compiling batch ${input.batchId}`);
+  const config = await loadWprConfig(deps.configDir, input.registryFile);
   const batch = await deps.store.getBatch(input.batchId);
   if (!batch) {
     throw new NotFoundError(`Batch "${input.batchId}" is not in the WPR batch store (${deps.store.kind}).`, {
       action: 'Ingest the workbook first with wpr_ingest_orders {"file": …, "batch_id": …} (or wpr_backfill without skip_ingest), or pass the batch_id it returned.',
     });
   }
-  const config = await loadWprConfig(deps.configDir, input.registryFile);
   const orderRef = { system: 'openproject', scope: deps.openproject.scope, kind: ORDER_KIND };
   const applied = ctx.ledger.identities.all(orderRef);
   const selection = await selectOrders(deps.store.readBatch(input.batchId, ctx.signal), { registry: config.registry, columns: config.columns }, {
