@@ -22,7 +22,7 @@ import type { RequestLogEntry } from '../tests/fakes/request-log.js';
 import { wprCustomFields, wprProjects } from '../tests/fakes/openproject-wpr.js';
 import { spawnFakeOpenProject } from '../tests/fakes/spawn-openproject.js';
 import { openWprBench } from '../tests/helpers/wpr-runs.js';
-import { wprOrders } from '../tests/helpers/wpr.js';
+import { wprOrders } from '../tests/helpers/wpr-lines.js';
 
 const { values } = parseArgs({
   options: {

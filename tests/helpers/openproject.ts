@@ -9,7 +9,7 @@ import { NeedsCollector } from '../../src/pipelines/wpr/needs.js';
 import { compileOrders, newTally, roleFields, type PlannedOrder } from '../../src/pipelines/wpr/plan-bundle.js';
 import type { WprLine } from '../../src/stores/batch-store.js';
 import { OpenProjectClient, preflight, workPackageTarget, type ProjectSetup, type WorkPackageTarget } from '../../src/targets/openproject/index.js';
-import { storeOrder } from './wpr.js';
+import { storeOrder } from './wpr-lines.js';
 
 /** A client of a fake (fast rate limit, few retries unless asked). */
 export function opClient(fake: { url: string; apiKey: string }, options: { maxRetries?: number; pageSize?: number; rate?: number } = {}): OpenProjectClient {

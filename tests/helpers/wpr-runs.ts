@@ -14,7 +14,7 @@ import { BACKFILL_TOOL, DELTA_TOOL, runWprApply, type WprApplyInput } from '../.
 import type { WprLine } from '../../src/stores/batch-store.js';
 import { TargetRegistry } from '../../src/targets/registry.js';
 import { makeWorkspace, REPO_ROOT, type Workspace } from './workspace.js';
-import { MemoryBatchStore } from './wpr.js';
+import { MemoryBatchStore } from './wpr-lines.js';
 
 /** A WPR test bench: workspace, ledger, runs, store. */
 export interface WprBench {

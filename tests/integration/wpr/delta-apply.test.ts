@@ -7,7 +7,7 @@ import type { WprApplyResult } from '../../../src/pipelines/wpr/apply-result.js'
 import { startFakeOpenProject, type FakeOpenProject } from '../../fakes/openproject.js';
 import { wprCustomFields, wprProjects } from '../../fakes/openproject-wpr.js';
 import { openWprBench, type WprBench } from '../../helpers/wpr-runs.js';
-import { wprLine, wprOrders } from '../../helpers/wpr.js';
+import { wprLine, wprOrders } from '../../helpers/wpr-lines.js';
 
 let fake: FakeOpenProject;
 let bench: WprBench;

@@ -4,7 +4,7 @@ import { PreflightError } from '../../../src/targets/openproject/index.js';
 import { startFakeOpenProject, type FakeOpenProject, type FakeOpenProjectOptions } from '../../fakes/openproject.js';
 import { wprCustomFields, wprProjects } from '../../fakes/openproject-wpr.js';
 import { noOverrides, wprTargets } from '../../helpers/openproject.js';
-import { wprLine, wprOrders } from '../../helpers/wpr.js';
+import { wprLine, wprOrders } from '../../helpers/wpr-lines.js';
 
 let fake: FakeOpenProject | undefined;
 

@@ -5,7 +5,7 @@ import { loadWprColumns } from '../../../../src/config/wpr-columns.js';
 import { NeedsCollector } from '../../../../src/pipelines/wpr/needs.js';
 import { compileOrders, newTally, roleFields, unmappedWarnings, type PlannedOrder } from '../../../../src/pipelines/wpr/plan-bundle.js';
 import type { WprLine } from '../../../../src/stores/batch-store.js';
-import { storeOrder, wprLine, wprOrders } from '../../../helpers/wpr.js';
+import { storeOrder, wprLine, wprOrders } from '../../../helpers/wpr-lines.js';
 
 const registry = buildProductRegistry({ FlowOne: 'flowone', 'Session Border Controller': 'sbc' }, 'product_project_registry.json');
 
