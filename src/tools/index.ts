@@ -15,6 +15,7 @@ import { listRunsTool } from './runs/list-runs.js';
 import { pruneLedgerTool } from './runs/prune-ledger.js';
 import { resetCheckpointsTool } from './runs/reset-checkpoints.js';
 import { resumeRunTool } from './runs/resume-run.js';
+import { wprIngestOrdersTool } from './wpr/wpr-ingest-orders.js';
 import { checkOpenProjectConnectionTool } from './wpr/check-openproject-connection.js';
 import { cleanupDuplicatesTool } from './wpr/cleanup-duplicates.js';
 
@@ -25,6 +26,7 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   migrationHealthCheckTool,
   runFullCycleTool,
   checkInnergyConnectionTool,
+  wprIngestOrdersTool,
   cleanupDuplicatesTool,
   checkOpenProjectConnectionTool,
   devrevBackfillTool,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { canonicalProject } from '../helpers/canonical.js';
 import type { Workspace } from '../helpers/workspace.js';
 import { csvCorpus, jsonCorpus, type HostileInput } from './corpus.js';
+import { xlsxCorpus } from './xlsx-corpus.js';
 
 export interface FileReadingTool {
   tool: string;
@@ -84,6 +85,12 @@ export const FILE_READING_TOOLS: FileReadingTool[] = [
     // The import reads its canonical file before it calls INNERGY; a closed port is enough.
     env: { INNERGY_API_BASE_URL: 'http://127.0.0.1:9', INNERGY_API_KEY: 'bad-input-key' },
     place: (ws, input, outside) => ({ canonical_file: materialise(path.join(ws.dir, 'data', 'hostile_canonical.json'), input, outside) }),
+  },
+  {
+    tool: 'wpr_ingest_orders',
+    corpus: xlsxCorpus(),
+    place: (ws, input, outside) => ({ file: materialise(path.join(ws.dir, 'data', 'hostile', 'orders.xlsx'), input, outside), batch_id: 'corpus' }),
+    kept: (result) => result.line_items,
   },
   {
     tool: 'devrev_backfill',

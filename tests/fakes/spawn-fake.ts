@@ -70,6 +70,11 @@ export function spawnFakeInnergy(options: FakeInnergyOptions = {}, timeoutMs?: n
   return spawnFake(fileURLToPath(new URL('./innergy-main.ts', import.meta.url)), options, timeoutMs);
 }
 
+/** Spawns the fake InfluxDB (`tests/fakes/influx-main.ts`) in its own process; `apiKey` is its token. */
+export function spawnFakeInflux(options: import('./influx.js').FakeInfluxOptions = {}, timeoutMs?: number): Promise<SpawnedFake> {
+  return spawnFake(fileURLToPath(new URL('./influx-main.ts', import.meta.url)), options, timeoutMs);
+}
+
 /** Spawns the fake DevRev (`tests/fakes/devrev-main.ts`) in its own process; `apiKey` is its token. */
 export function spawnFakeDevRev(options: FakeDevRevOptions = {}, timeoutMs?: number): Promise<SpawnedFake> {
   return spawnFake(fileURLToPath(new URL('./devrev-main.ts', import.meta.url)), options, timeoutMs);

@@ -13,6 +13,7 @@ import { seedIssues, startFakeDevRev, type FakeDevRev } from '../fakes/devrev.js
 import { startFakeInnergy, type FakeInnergy } from '../fakes/innergy.js';
 import { writeBackfillCsv } from '../helpers/devrev.js';
 import { writeCanonicalProjects } from '../helpers/canonical.js';
+import { copyWprFixtures } from '../helpers/wpr.js';
 import { callTool, callToCompletion, connectStdio, type StdioSession } from '../helpers/mcp.js';
 import { makeWorkspace, type Workspace } from '../helpers/workspace.js';
 
@@ -42,6 +43,7 @@ let ws: Workspace;
 let evil: FakeServer;
 let collector: FakeServer;
 let innergy: FakeInnergy;
+let influx: FakeServer;
 let devrev: FakeDevRev;
 const seen: string[] = [];
 let stderr = '';
@@ -110,10 +112,20 @@ beforeAll(async () => {
   seen.push(JSON.stringify(await c.client.readResource({ uri: 'migration://metrics' })));
   await c.close();
   stderr += c.stderr();
+
+  // The WPR ingest against an InfluxDB that echoes the token it was sent.
+  const echo = (req: { headers: Record<string, unknown> }) => json(401, { code: 'unauthorized', message: `bad token ${String(req.headers.authorization)}` }, { 'x-echo': String(req.headers.authorization) });
+  influx = await startFakeServer({ name: 'echoing InfluxDB', routes: [{ method: 'POST', path: '/api/v2/query', handler: echo }, { method: 'POST', path: '/api/v2/write', handler: echo }] });
+  const urls = Object.fromEntries(Object.entries(URL_PASSWORDS).map(([k, [url]]) => [k, url]));
+  const d = await connectStdio({ ...ws.env, ...SECRETS, ...urls, INFLUX_URL: influx.url, INFLUX_ORG: 'org', INFLUX_BUCKET: 'wpr', LOG_LEVEL: 'debug' });
+  record(await callToCompletion(d.client, 'wpr_ingest_orders', { file: `${copyWprFixtures(ws)}/orders_plain.xlsx` }));
+  seen.push(JSON.stringify(await d.client.readResource({ uri: 'migration://wpr/batches' }).catch((error: unknown) => String(error))));
+  await d.close();
+  stderr += d.stderr();
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all([evil?.close(), collector?.close(), innergy?.close(), devrev?.close()]);
+  await Promise.all([evil?.close(), collector?.close(), innergy?.close(), devrev?.close(), influx?.close()]);
   ws?.cleanup();
 });
 
@@ -126,6 +138,7 @@ describe('secrets', () => {
     const all = seen.join('\n');
     expect(all).toContain('another origin');
     expect(all).toMatch(/401|Unauthorized/);
+    expect(all).toMatch(/InfluxDB at http:\/\/127\.0\.0\.1:\d+ answered 401/);
     expect(filesUnder(path.join(ws.outputDir, 'reports')).length).toBeGreaterThanOrEqual(4);
     expect(innergy.requests.count({ method: 'POST' })).toBeGreaterThan(0);
     expect(all).toMatch(/"channel":"slack","ok":false/);
