@@ -45,7 +45,8 @@ export const checkOpenProjectConnectionTool = defineTool({
       const text = result.findings.map((finding) => `${finding.ok ? 'ok' : 'FAILED'} ${finding.check}: ${finding.detail}`).join('\n');
       return { structured: { ok: result.ok, base_url, projects, checks: result.findings, next_action }, text, ...(result.ok ? {} : { isError: true }) };
     } catch (error) {
-      if (!(error instanceof MigrationError)) throw error;
+      // A bad registry or override file, or a path outside the data roots: an operator error as such.
+      if (!(error instanceof MigrationError) || ['config', 'validation', 'outside_data_root'].includes(error.kind)) throw error;
       const checks = [{ check: error.kind === 'config' ? 'configuration' : 'url', ok: false, detail: `${error.message} ${error.action}` }];
       return { structured: { ok: false, base_url, projects: [], checks, next_action: error.action }, text: `${error.message} What to do: ${error.action}`, isError: true };
     }

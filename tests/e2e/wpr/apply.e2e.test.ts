@@ -217,3 +217,32 @@ describe('wpr_cleanup_duplicates end to end', () => {
     expect(verify.structured).toMatchObject({ created: 0, failures: 0 });
   });
 });
+
+describe('wpr_backfill end to end', () => {
+  it('ingests and plans in a dry run, applies with skip_ingest and the plan_id, and is idempotent', async () => {
+    session = await connectStdio(env());
+    const file = await report('backfill', 6, 2);
+    const dry = await callToCompletion(session.client, 'wpr_backfill', { file, batch_id: 'backfill-run-v1', workers: 3 });
+    expect(dry.structured).toMatchObject({ status: 'succeeded', dry_run: true, orders: 6, orders_changed: 6, created: 18, failures: 0 });
+    expect(dry.structured.ingest).toMatchObject({ batch_id: 'backfill-run-v1', line_items: 12 });
+    expect(dry.structured.next_action).toMatch(/"skip_ingest": true/);
+    expect(writes()).toHaveLength(0);
+
+    const applied = await callToCompletion(session.client, 'wpr_backfill', { batch_id: 'backfill-run-v1', skip_ingest: true, dry_run: false, plan_id: dry.structured.plan_id, workers: 3 });
+    expect(applied.structured).toMatchObject({ status: 'succeeded', created: 18, failures: 0, ingest: null });
+    expectExactlyOnce(6, 2);
+
+    fake.requests.clear();
+    const again = await callToCompletion(session.client, 'wpr_backfill', { file, batch_id: 'backfill-run-v1', dry_run: false });
+    expect(again.structured).toMatchObject({ status: 'succeeded', orders_changed: 6, created: 0, updated: 0, unchanged: 18 });
+    expect(writes()).toHaveLength(0);
+    expect(fake.requests.count()).toBeGreaterThan(0);
+  });
+
+  it('says what is missing when neither a file nor a stored batch is given', async () => {
+    session = await connectStdio(env());
+    const refused = await callTool(session.client, 'wpr_backfill', { skip_ingest: true });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toMatch(/skip_ingest needs the batch_id/);
+  });
+});
