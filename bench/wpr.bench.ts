@@ -5,8 +5,9 @@
  * 1. apply a batch of 500 orders / 2,000 lines (every epic and story created);
  * 2. apply it again unchanged: as a backfill (every order verified on OpenProject: reads only) and
  *    as a delta (unchanged orders: no request at all);
- * 3. a no-op delta over a 100,000-line batch already applied (its order hashes recorded in the
- *    ledger as the apply records them; applying 125,000 work packages at 20 req/s would take hours).
+ * 3. a no-op delta over a 100,000-line batch in the embedded SQLite batch store, already applied
+ *    (its order hashes recorded in the ledger as the apply records them; applying 125,000 work
+ *    packages at 20 req/s would take hours).
  *
  * Prints one table: writes/s ÷ limit (target ≥ 0.95), requests per created or updated work package
  * (target ≤ 1.05 plus paged reads), requests of the unchanged re-runs (reads only, 0 writes), the
@@ -42,7 +43,7 @@ const latencyMs = Number(values.latency);
 const workers = Number(values.workers);
 
 const fake = await spawnFakeOpenProject({ customFields: wprCustomFields(), projects: wprProjects('flowone'), latencyMs, rateLimit: { count: rate, windowMs: 1000 } });
-const bench = openWprBench({ url: fake.url, apiKey: fake.apiKey ?? 'test-openproject-key' }, { OPENPROJECT_RATE_LIMIT: `${rate}/s`, MAX_RETRIES: '5', LOG_LEVEL: 'error' });
+const bench = openWprBench({ url: fake.url, apiKey: fake.apiKey ?? 'test-openproject-key' }, { OPENPROJECT_RATE_LIMIT: `${rate}/s`, MAX_RETRIES: '5', LOG_LEVEL: 'error' }, { store: 'sqlite' });
 const writes = (entries: RequestLogEntry[]) => entries.filter((entry) => entry.method !== 'GET');
 try {
   // 1. First apply.

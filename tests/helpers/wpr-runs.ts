@@ -11,7 +11,8 @@ import type { RunRecord } from '../../src/engine/ledger/run-store.js';
 import { getLogger, setLogLevel } from '../../src/logging/logger.js';
 import { CLEANUP_TOOL, runCleanup, type CleanupInput } from '../../src/pipelines/wpr/cleanup.js';
 import { BACKFILL_TOOL, DELTA_TOOL, runWprApply, type WprApplyInput } from '../../src/pipelines/wpr/delta.js';
-import type { WprLine } from '../../src/stores/batch-store.js';
+import type { BatchStore, WprLine } from '../../src/stores/batch-store.js';
+import { SqliteBatchStore } from '../../src/stores/sqlite-batch-store.js';
 import { TargetRegistry } from '../../src/targets/registry.js';
 import { makeWorkspace, REPO_ROOT, type Workspace } from './workspace.js';
 import { MemoryBatchStore } from './wpr-lines.js';
@@ -22,7 +23,7 @@ export interface WprBench {
   config: AppConfig;
   ledger: Ledger;
   runs: RunManager;
-  store: MemoryBatchStore;
+  store: BatchStore;
   targets: TargetRegistry;
   /** Writes the registry file of the workspace config. */
   registry(entries: Record<string, string>): void;
@@ -38,7 +39,8 @@ export interface WprBench {
 }
 
 /** Opens a bench against an OpenProject at `url` with `apiKey`. */
-export function openWprBench(fake: { url: string; apiKey: string }, env: Record<string, string> = {}): WprBench {
+/** `store: 'sqlite'` uses the embedded store of the workspace's state dir (as the tools do). */
+export function openWprBench(fake: { url: string; apiKey: string }, env: Record<string, string> = {}, options: { store?: 'memory' | 'sqlite' } = {}): WprBench {
   const ws = makeWorkspace();
   const configDir = path.join(ws.dir, 'config');
   fs.cpSync(path.join(REPO_ROOT, 'config'), configDir, { recursive: true });
@@ -47,7 +49,7 @@ export function openWprBench(fake: { url: string; apiKey: string }, env: Record<
   setLogLevel('warn');
   const logger = getLogger();
   const runs = new RunManager({ ledger, config, logger });
-  const store = new MemoryBatchStore();
+  const store: BatchStore = options.store === 'sqlite' ? SqliteBatchStore.open(config.stateDir) : new MemoryBatchStore();
   const targets = new TargetRegistry(config, logger);
   const bench: WprBench = {
     ws,
@@ -75,6 +77,7 @@ export function openWprBench(fake: { url: string; apiKey: string }, env: Record<
     },
     async close() {
       await runs.shutdown();
+      await store.close();
       ledger.close();
       ws.cleanup();
     },

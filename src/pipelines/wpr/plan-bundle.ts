@@ -4,9 +4,10 @@
  * `WPR Line Key`. Products are mapped to projects through the registry (case- and
  * whitespace-insensitive); an unmapped product's orders are skipped and reported once.
  *
- * Each planned order carries a content hash over exactly what would be written (project, epic and
- * story payloads; sources and unmapped columns excluded): a delta apply compares it with the hash
- * last applied, so an order whose written content did not change costs nothing.
+ * Each (order, project) has a content hash over what the payloads are made of — its project, the
+ * column-mapped values of its lines (sources excluded) and the compiler's version and column map —
+ * computed from the lines without building any payload: a delta apply compares it with the hash
+ * last applied and compiles only the orders that differ, so an unchanged order costs nothing.
  *
  * Pure and streaming: `compileOrders` yields planned orders one by one, so a 100,000-line batch
  * is hashed without holding every payload in memory.
@@ -28,7 +29,7 @@ export interface PlannedWorkPackage {
   source: { file: string; sheet: string; line: number };
 }
 
-/** One order in one project: its epic, its stories, and the hash of all of it. */
+/** One order in one project: its epic, its stories, and the content hash they are made from. */
 export interface PlannedOrder {
   orderId: string;
   project: string;
@@ -73,6 +74,33 @@ export function columnValue(line: WprLine, column: string): WprValue {
 export interface CompileOptions {
   registry: ProductRegistry;
   columns: WprColumns;
+  /**
+   * Whether to plan an (order, project) given its epic key and content hash; when false only the
+   * tally and `onSkipped` see it (no payload is built). @default every order
+   */
+  keep?: (epicKey: string, hash: string, orderId: string) => boolean;
+  /** Called for every (order, project) not kept. */
+  onSkipped?: (skipped: { orderId: string; project: string; product: string }) => void;
+}
+
+/** The fingerprint of the compiler and its column map: part of every order's content hash. */
+export function compilerFingerprint(columns: WprColumns): string {
+  return sha256(JSON.stringify([BUNDLE_VERSION, Object.entries(columns)]));
+}
+
+/**
+ * The content hash of an order's lines in one project: the project, and per line (by line key) its
+ * key, item, product and every column-mapped value, with the compiler's fingerprint. Sources and
+ * values of columns outside the map do not count.
+ */
+export function orderHash(project: string, lines: readonly WprLine[], columns: readonly string[], compiler: string): string {
+  const sorted = [...lines].sort((a, b) => (a.line_key < b.line_key ? -1 : a.line_key > b.line_key ? 1 : 0));
+  let text = `${compiler}\u0002${project}`;
+  for (const line of sorted) {
+    text += `\u0002${line.line_key}\u0001${line.line_item}\u0001${line.product}`;
+    for (const column of columns) text += `\u0001${JSON.stringify(line.fields[column] ?? null)}`;
+  }
+  return sha256(text);
 }
 
 /** An unmapped product: skipped orders and lines. */
@@ -97,7 +125,7 @@ function productOf(line: WprLine): string {
 }
 
 /** Builds the planned order of one order's lines in one project. */
-export function planOrder(orderId: string, project: string, lines: readonly WprLine[], fields: RoleFields, columns: WprColumns): PlannedOrder {
+export function planOrder(orderId: string, project: string, lines: readonly WprLine[], fields: RoleFields, columns: WprColumns, hash: string): PlannedOrder {
   const sorted = [...lines].sort((a, b) => (a.line_key < b.line_key ? -1 : a.line_key > b.line_key ? 1 : 0));
   const first = sorted[0]!;
   const orderValue = (column: string) => sorted.map((line) => columnValue(line, column)).find((value) => value !== null) ?? null;
@@ -114,7 +142,6 @@ export function planOrder(orderId: string, project: string, lines: readonly WprL
     };
   });
   // The payloads are built here in a fixed key order (the column map's), so plain JSON is canonical.
-  const hash = sha256(JSON.stringify([BUNDLE_VERSION, project, epicPayload, stories.map((story) => [story.key, story.payload])]));
   return {
     orderId,
     project,
@@ -131,6 +158,8 @@ export function planOrder(orderId: string, project: string, lines: readonly WprL
  */
 export async function* compileOrders(lines: AsyncIterable<WprLine> | Iterable<WprLine>, options: CompileOptions, tally: CompileTally): AsyncGenerator<PlannedOrder> {
   const fields = roleFields(options.columns);
+  const compiler = compilerFingerprint(options.columns);
+  const valueColumns = Object.keys(options.columns).filter((column) => !['order_id', 'line_item', 'product'].includes(column));
   let current: string | undefined;
   let group: WprLine[] = [];
   const seen = new Set<string>();
@@ -158,7 +187,12 @@ export async function* compileOrders(lines: AsyncIterable<WprLine> | Iterable<Wp
       tally.unmapped.set(key, entry);
     }
     for (const [project, projectLines] of [...byProject].sort(([a], [b]) => a.localeCompare(b))) {
-      yield planOrder(current, project, projectLines, fields, options.columns);
+      const hash = orderHash(project, projectLines, valueColumns, compiler);
+      if (options.keep && !options.keep(epicKey(current, project), hash, current)) {
+        options.onSkipped?.({ orderId: current, project, product: productOf(projectLines[0]!) });
+        continue;
+      }
+      yield planOrder(current, project, projectLines, fields, options.columns, hash);
     }
   };
   for await (const line of lines) {

@@ -1,6 +1,6 @@
 /**
- * Which orders an apply processes. Every order of the batch is compiled (cheap, no request); an
- * order is processed when its content hash differs from the one last applied to OpenProject (kept
+ * Which orders an apply processes. Every order of the batch is hashed from its lines (cheap, no
+ * request; only selected orders are compiled into payloads); an order is processed when its content hash differs from the one last applied to OpenProject (kept
  * in the ledger per order and project), when it was never applied, when it is forced
  * (`force_orders`, the seed's "edit line 196"), or — for a backfill or with
  * `ignore_cached_identity` — always, so it is verified on OpenProject itself. Unchanged orders cost
@@ -51,19 +51,25 @@ export async function selectOrders(lines: AsyncIterable<WprLine> | Iterable<WprL
   const changedOrderIds = new Set<string>();
   const seenForced = new Set<string>();
   const countedOrders = new Set<string>();
-  for await (const order of compileOrders(lines, compile, tally)) {
-    const productKey = normalizeProductName(order.product);
-    const entry = perProduct.get(productKey) ?? { product: order.product, project: order.project, orders: 0, orders_changed: 0 };
+  const count = (orderId: string, product: string, project: string, changed: boolean) => {
+    const productKey = normalizeProductName(product);
+    const entry = perProduct.get(productKey) ?? { product, project, orders: 0, orders_changed: 0 };
     perProduct.set(productKey, entry);
-    const orderProduct = `${order.orderId}\u0000${productKey}`;
-    const firstOfOrder = !countedOrders.has(orderProduct);
+    const orderProduct = `${orderId}\u0000${productKey}`;
+    if (countedOrders.has(orderProduct)) return;
     countedOrders.add(orderProduct);
-    if (firstOfOrder) entry.orders += 1;
-    const forced = options.force.has(order.orderId);
-    if (forced) seenForced.add(order.orderId);
-    if (!options.all && !forced && options.appliedHash(order.epic.key) === order.hash) continue;
+    entry.orders += 1;
+    if (changed) entry.orders_changed += 1;
+  };
+  const keep = (key: string, hash: string, orderId: string) => {
+    const forced = options.force.has(orderId);
+    if (forced) seenForced.add(orderId);
+    return options.all || forced || options.appliedHash(key) !== hash;
+  };
+  const onSkipped = (skipped: { orderId: string; project: string; product: string }) => count(skipped.orderId, skipped.product, skipped.project, false);
+  for await (const order of compileOrders(lines, { ...compile, keep, onSkipped }, tally)) {
+    count(order.orderId, order.product, order.project, true);
     candidates.push(order);
-    if (firstOfOrder) entry.orders_changed += 1;
     changedOrderIds.add(order.orderId);
   }
   for (const unmapped of tally.unmapped.values()) {

@@ -77,6 +77,20 @@ describe('compileOrders', () => {
     expect((await compile(unmappedColumn)).orders[0]!.hash).toBe(base);
   });
 
+  it('builds no payload for an order it is told not to keep, and reports it instead', async () => {
+    const columns = await loadWprColumns('config');
+    const first = (await compile(wprOrders(3, 2))).orders;
+    const applied = new Map(first.map((order) => [order.epic.key, order.hash]));
+    const lines = wprOrders(3, 2);
+    lines[2]!.fields.status = 'Shipped';
+    const skipped: string[] = [];
+    const kept: string[] = [];
+    const keep = (key: string, hash: string) => applied.get(key) !== hash;
+    for await (const order of compileOrders(storeOrder(lines), { registry, columns, keep, onSkipped: (s) => skipped.push(s.orderId) }, newTally())) kept.push(order.orderId);
+    expect(kept).toEqual(['WPO00000002']);
+    expect(skipped).toEqual(['WPO00000001', 'WPO00000003']);
+  });
+
   it('refuses lines that are not grouped by order (a store bug), rather than splitting an order', async () => {
     const columns = await loadWprColumns('config');
     const lines = [wprLine({ order: 'A', item: 1 }), wprLine({ order: 'B', item: 1 }), wprLine({ order: 'A', item: 2 })];
