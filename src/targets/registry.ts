@@ -5,7 +5,7 @@
  * and decides for itself — sharing the process-wide token bucket of its target origin, so
  * concurrent runs together keep to `<TARGET>_RATE_LIMIT`.
  *
- * Each target system adds its accessor here (INNERGY now; OpenProject and DevRev next).
+ * Each target system adds its accessor here (INNERGY, OpenProject; DevRev next).
  */
 import type { AppConfig } from '../config/env.js';
 import type { Ledger } from '../engine/ledger/ledger.js';
@@ -14,6 +14,7 @@ import type { Logger } from '../logging/logger.js';
 import { DevRevClient } from './devrev/client.js';
 import { creatorGroupTarget, type CreatorGroupTarget } from './devrev/target.js';
 import { InnergyClient } from './innergy/client.js';
+import { normalizeBaseUrl, OpenProjectClient } from './openproject/client.js';
 import { INNERGY_SYSTEM, materialTarget, projectTarget } from './innergy/target.js';
 
 /** A connection to INNERGY for one run: its client and the engine Targets over it. */
@@ -22,6 +23,12 @@ export interface InnergyConnection {
   scope: string;
   materials: ReturnType<typeof materialTarget>;
   projects: ReturnType<typeof projectTarget>;
+}
+
+/** A connection to OpenProject for one run: its client and the identity scope (the instance's origin). */
+export interface OpenProjectConnection {
+  client: OpenProjectClient;
+  scope: string;
 }
 
 /** A connection to DevRev for one run: its client and the creator-group Target over it. */
@@ -34,7 +41,7 @@ export interface DevRevConnection {
 
 export class TargetRegistry {
   constructor(
-    private readonly config: Pick<AppConfig, 'innergy' | 'maxRetries'> & Partial<Pick<AppConfig, 'devrev'>>,
+    private readonly config: Pick<AppConfig, 'innergy' | 'maxRetries'> & Partial<Pick<AppConfig, 'devrev' | 'openproject'>>,
     private readonly logger: Logger,
   ) {}
 
@@ -56,6 +63,13 @@ export class TargetRegistry {
     const client = InnergyClient.fromConfig(this.config.innergy, { maxRetries: this.config.maxRetries, logger: options.logger ?? this.logger, hint: options.hint });
     const baseUrl = this.config.innergy.baseUrl!;
     return { client, scope: originScope(baseUrl), materials: materialTarget(client, baseUrl), projects: projectTarget(client, baseUrl) };
+  }
+
+  /** A connection to the configured OpenProject; ConfigError naming the missing variable otherwise. */
+  openproject(options: { logger?: Logger } = {}): OpenProjectConnection {
+    const openproject = this.config.openproject ?? { baseUrl: undefined, secret: undefined, rateLimit: { count: 10, windowMs: 1000 } };
+    const client = OpenProjectClient.fromConfig(openproject, { maxRetries: this.config.maxRetries, logger: options.logger ?? this.logger });
+    return { client, scope: originScope(client.baseUrl) };
   }
 
   /**

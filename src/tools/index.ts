@@ -16,6 +16,10 @@ import { pruneLedgerTool } from './runs/prune-ledger.js';
 import { resetCheckpointsTool } from './runs/reset-checkpoints.js';
 import { resumeRunTool } from './runs/resume-run.js';
 import { wprIngestOrdersTool } from './wpr/wpr-ingest-orders.js';
+import { checkOpenProjectConnectionTool } from './wpr/check-openproject-connection.js';
+import { wprBackfillTool } from './wpr/backfill.js';
+import { cleanupDuplicatesTool } from './wpr/cleanup-duplicates.js';
+import { wprDeltaApplyTool } from './wpr/delta-apply.js';
 
 export const ALL_TOOLS: readonly AnyTool[] = [
   runPpakExportEtlTool,
@@ -25,6 +29,10 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   runFullCycleTool,
   checkInnergyConnectionTool,
   wprIngestOrdersTool,
+  wprDeltaApplyTool,
+  wprBackfillTool,
+  cleanupDuplicatesTool,
+  checkOpenProjectConnectionTool,
   devrevBackfillTool,
   checkDevRevConnectionTool,
   listRunsTool,

@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import type { AppConfig } from '../config/env.js';
 import { PathSandbox } from '../config/sandbox.js';
+import { CancelledError } from '../engine/errors.js';
 import type { RunContext } from '../engine/run-context.js';
 import type { RunDefinition, RunOutcome } from '../engine/run-definition.js';
 import { awaitRun, runOutputShape, startRun } from './run-tool.js';
@@ -45,6 +46,12 @@ export interface RunToolSpec<I extends z.ZodRawShape, O extends z.ZodRawShape, P
   dryRun?: (args: StoredArgs<I, P>) => boolean;
   /** Checks made before a run starts; throw operator errors (ValidationError…). */
   validate?: (args: StoredArgs<I, P>, deps: AppDeps) => void;
+  /**
+   * A question to put to the user before a run starts (e.g. before deleting), or undefined when
+   * none is needed. Asked by elicitation when the client supports it; a refusal starts no run.
+   * Not asked on resume (the run was confirmed when it started).
+   */
+  confirm?: (args: StoredArgs<I, P>, deps: AppDeps) => string | undefined;
   /**
    * For tools with a `resume` argument: the run this call continues (resumed under its own id and
    * stored arguments) instead of starting a new one; undefined starts a new run. Throw an operator
@@ -96,6 +103,10 @@ export function defineRunTool<I extends z.ZodRawShape, O extends z.ZodRawShape, 
     handler: async (input, ctx) => {
       const args = storedArgs<I, P>(ctx.deps.config, input as Record<string, unknown>, spec.paths);
       spec.validate?.(args, ctx.deps);
+      const question = spec.confirm?.(args, ctx.deps);
+      if (question && (await ctx.confirm(question)) === 'declined') {
+        throw new CancelledError(`${spec.name} was not confirmed, so nothing was changed.`, { action: 'Call it again and confirm when asked, or review the dry run first.' });
+      }
       const waitSeconds = (input as { wait_seconds?: number }).wait_seconds ?? 30;
       const resumeId = spec.resumeOf?.(args, ctx.deps);
       if (resumeId) {

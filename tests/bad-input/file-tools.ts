@@ -51,6 +51,16 @@ const materialRow = (sku: string, name: string) => [sku, name, 'Sheet', 'ea', '1
 const backfillRow = (issue: string, group: string) => [issue, 'DEVU-1', 'Ops', group];
 const canonical = JSON.stringify({ export_date: '2024-01-15', generated_at: '2024-01-15T00:00:00Z', projects: [canonicalProject(1), canonicalProject(2)] });
 
+const registry = JSON.stringify({ registry: { FlowOne: 'flowone', NIAM: 'niam' } });
+
+/** A registry mapping no product of the corpus (written into the workspace). */
+function emptyRegistry(ws: Workspace): string {
+  const file = path.join(ws.dir, 'data', 'registry_none.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ registry: { 'No Such Product': 'none' } }));
+  return file;
+}
+
 export const FILE_READING_TOOLS: FileReadingTool[] = [
   {
     tool: 'run_ppak_export_etl',
@@ -91,6 +101,26 @@ export const FILE_READING_TOOLS: FileReadingTool[] = [
     corpus: xlsxCorpus(),
     place: (ws, input, outside) => ({ file: materialise(path.join(ws.dir, 'data', 'hostile', 'orders.xlsx'), input, outside), batch_id: 'corpus' }),
     kept: (result) => result.line_items,
+  },
+  {
+    tool: 'wpr_backfill',
+    corpus: xlsxCorpus(),
+    // No product of the corpus is in this registry, so the apply needs no OpenProject: what is tested is the ingest.
+    env: { OPENPROJECT_URL: 'http://127.0.0.1:9', OPENPROJECT_API_KEY: 'bad-input-key' },
+    place: (ws, input, outside) => ({ file: materialise(path.join(ws.dir, 'data', 'hostile', 'orders.xlsx'), input, outside), batch_id: 'corpus', registry: emptyRegistry(ws) }),
+    kept: (result) => result.ingest.line_items,
+  },
+  {
+    tool: 'wpr_delta_apply',
+    corpus: jsonCorpus(registry),
+    env: { OPENPROJECT_URL: 'http://127.0.0.1:9', OPENPROJECT_API_KEY: 'bad-input-key' },
+    place: (ws, input, outside) => ({ batch_id: 'corpus', registry: materialise(path.join(ws.dir, 'data', 'hostile_registry.json'), input, outside) }),
+  },
+  {
+    tool: 'check_openproject_connection',
+    corpus: jsonCorpus(registry),
+    env: { OPENPROJECT_URL: 'http://127.0.0.1:9', OPENPROJECT_API_KEY: 'bad-input-key' },
+    place: (ws, input, outside) => ({ registry: materialise(path.join(ws.dir, 'data', 'hostile_registry.json'), input, outside) }),
   },
   {
     tool: 'devrev_backfill',

@@ -6,7 +6,7 @@
  *
  * Order of processing for a request outside `/__fake/`:
  * read the body (413 over the limit; `Content-Encoding: gzip` bodies are decompressed, 400 when
- * that fails) and parse it → latency → rate limit (429) → fault → bad JSON (400)
+ * that fails) and parse it → rate limit (429, counted on arrival) → latency → fault → bad JSON (400)
  * → `before` hook (auth) → route (or `notFound`) → answer (or, for `lostResponse`, reset).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -218,9 +218,6 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       return;
     }
     const fr: FakeRequest = { method, path, query: url.searchParams, headers: req.headers, params: {}, rawBody, body: parseJson(rawBody) };
-    const delay = latency.latencyMs + (latency.jitterMs > 0 ? jitterRandom() * latency.jitterMs : 0);
-    if (delay > 0) await sleep(delay, undefined, { signal: closing.signal });
-
     const limit = rateLimiter.take(fr);
     const limitHeaders = limit ? rateLimiter.headers(limit, !limit.allowed) : {};
     if (limit && !limit.allowed) {
@@ -230,6 +227,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       finish(body === undefined ? renderError(429, message, fr) : json(429, body), limitHeaders);
       return;
     }
+
+    // Latency is the server's processing time: a rate limiter in front of it (as in a reverse proxy
+    // or Rack::Attack) counts the request when it arrives, so a 429 is answered without it.
+    const delay = latency.latencyMs + (latency.jitterMs > 0 ? jitterRandom() * latency.jitterMs : 0);
+    if (delay > 0) await sleep(delay, undefined, { signal: closing.signal });
 
     const fault = faults.decide(fr);
     entry.fault = fault?.kind ?? null;

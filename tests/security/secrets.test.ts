@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startFakeServer, type FakeServer } from '../fakes/fake-http.js';
 import { seedIssues, startFakeDevRev, type FakeDevRev } from '../fakes/devrev.js';
 import { startFakeInnergy, type FakeInnergy } from '../fakes/innergy.js';
+import { startFakeOpenProject, type FakeOpenProject } from '../fakes/openproject.js';
+import { wprCustomFields, wprProjects } from '../fakes/openproject-wpr.js';
 import { writeBackfillCsv } from '../helpers/devrev.js';
 import { writeCanonicalProjects } from '../helpers/canonical.js';
 import { copyWprFixtures } from '../helpers/wpr.js';
@@ -45,6 +47,8 @@ let collector: FakeServer;
 let innergy: FakeInnergy;
 let influx: FakeServer;
 let devrev: FakeDevRev;
+let evilOpenProject: FakeServer;
+let openproject: FakeOpenProject;
 const seen: string[] = [];
 let stderr = '';
 
@@ -122,10 +126,29 @@ beforeAll(async () => {
   seen.push(JSON.stringify(await d.client.readResource({ uri: 'migration://wpr/batches' }).catch((error: unknown) => String(error))));
   await d.close();
   stderr += d.stderr();
-}, 180_000);
+
+  // WPR → OpenProject: a connection check against an OpenProject that echoes the Authorization
+  // header, then ingest, apply (with faults), cleanup and check against the fake OpenProject.
+  const echoAuth = (req: { headers: Record<string, unknown> }) => json(401, { _type: 'Error', errorIdentifier: 'urn:openproject-org:api:v3:errors:Unauthenticated', message: `bad credentials ${String(req.headers.authorization)}` }, { 'x-echo': String(req.headers.authorization) });
+  evilOpenProject = await startFakeServer({ name: 'echoing OpenProject', routes: [{ method: 'GET', path: '/api/v3', handler: () => json(200, { _type: 'Root' }) }, { method: 'GET', path: '/api/v3/*', handler: echoAuth }] });
+  openproject = await startFakeOpenProject({ apiKey: SECRETS.OPENPROJECT_API_KEY, customFields: wprCustomFields(), projects: wprProjects('flowone', 'session-border-controller', 'niam'), faults: { status5xx: 0.1, lostResponse: 0.05 } });
+  const e = await connectStdio({ ...ws.env, ...SECRETS, ...urls, OPENPROJECT_URL: evilOpenProject.url, LOG_LEVEL: 'debug' });
+  record(await callTool(e.client, 'check_openproject_connection', {}));
+  await e.close();
+  stderr += e.stderr();
+  const f = await connectStdio({ ...ws.env, ...SECRETS, ...urls, OPENPROJECT_URL: openproject.url, OPENPROJECT_RATE_LIMIT: '200/s', LOG_LEVEL: 'debug' });
+  record(await callTool(f.client, 'check_openproject_connection', {}));
+  record(await callToCompletion(f.client, 'wpr_ingest_orders', { file: `${copyWprFixtures(ws)}/orders_plain.xlsx`, batch_id: 'secrets' }));
+  const wprApplied = await callToCompletion(f.client, 'wpr_delta_apply', { batch_id: 'secrets', dry_run: false });
+  record(wprApplied);
+  record(await callToCompletion(f.client, 'wpr_cleanup_duplicates', {}));
+  seen.push(JSON.stringify(await f.client.readResource({ uri: `migration://runs/${wprApplied.structured.run_id}/report` })));
+  await f.close();
+  stderr += f.stderr();
+}, 240_000);
 
 afterAll(async () => {
-  await Promise.all([evil?.close(), collector?.close(), innergy?.close(), devrev?.close(), influx?.close()]);
+  await Promise.all([evil?.close(), collector?.close(), innergy?.close(), devrev?.close(), influx?.close(), evilOpenProject?.close(), openproject?.close()]);
   ws?.cleanup();
 });
 
