@@ -9,6 +9,7 @@ import { pruneLedger } from './engine/housekeeping.js';
 import { Ledger } from './engine/ledger/ledger.js';
 import { RunManager } from './engine/run-manager.js';
 import { getLogger, setLogLevel, type Logger } from './logging/logger.js';
+import { metrics, recordRunMetrics } from './metrics/index.js';
 import { selectTools } from './server/toolsets.js';
 import { TargetRegistry } from './targets/registry.js';
 import { ALL_TOOLS } from './tools/index.js';
@@ -28,6 +29,7 @@ export function createApp(config: AppConfig, logger: Logger = getLogger()): AppD
     logger.info(`Ledger retention (${config.retentionDays} days): pruned ${pruned.plan_items} plan items and ${pruned.intents} intents of ${pruned.runs} finished runs.`);
   }
   const runs: RunManager = new RunManager({ ledger, config, logger, resultView: (run) => composeResult(runs, run) });
+  recordRunMetrics(runs, metrics()); // also starts the HTTP metrics of every target client
   const deps: AppDeps = { config, ledger, runs, targets, logger };
   for (const tool of tools) {
     if (tool.runFactory) runs.registerFactory(tool.name, tool.runFactory(deps));

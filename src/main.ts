@@ -15,13 +15,14 @@ import { EXIT, printErr, printOut, UsageError } from './cli/output.js';
 import { buildToolArgs } from './cli/parse-args.js';
 import { packageRoot, packageVersion } from './package-root.js';
 import { serveHttp } from './server/http.js';
+import { serveMetricsPort } from './server/metrics-endpoint.js';
 import { serveStdio } from './server/stdio.js';
 
 const HELP: Record<string, string> = {
   main: `migration-mcp ${packageVersion()} — data-migration runbooks as safe MCP tools
 
 Usage:
-  migration-mcp serve [--http] [--host 127.0.0.1] [--port 8808] [--insecure-no-auth]
+  migration-mcp serve [--http] [--host 127.0.0.1] [--port 8808] [--insecure-no-auth] [--metrics-port <n>]
   migration-mcp tools [--json]
   migration-mcp call <tool> [--args '<json>'] [--arg key=value ...]
   migration-mcp demo [--output-dir <dir>]
@@ -36,7 +37,9 @@ MIGRATION_DATA_ROOTS, INNERGY_API_BASE_URL, INNERGY_API_KEY, MIGRATION_HTTP_TOKE
                        (clients send Authorization: Bearer <token>).
   --host <addr>        bind address (default 127.0.0.1).
   --port <n>           port (default 8808; 0 picks a free one).
-  --insecure-no-auth   allow HTTP without a token (loopback addresses only).`,
+  --insecure-no-auth   allow HTTP without a token (loopback addresses only).
+  --metrics-port <n>   also serve Prometheus metrics at http://127.0.0.1:<n>/metrics (loopback,
+                       no token); with --http they are at /metrics behind the bearer token too.`,
   tools: `migration-mcp tools — list the tools this configuration exposes
 
   --json               print the full tool list (names, descriptions, JSON Schemas) as JSON.`,
@@ -80,11 +83,15 @@ async function main(argv: string[]): Promise<number> {
     case 'serve': {
       const { values } = parseArgs({
         args: rest,
-        options: { http: { type: 'boolean' }, host: { type: 'string' }, port: { type: 'string' }, 'insecure-no-auth': { type: 'boolean' } },
+        options: { http: { type: 'boolean' }, host: { type: 'string' }, port: { type: 'string' }, 'insecure-no-auth': { type: 'boolean' }, 'metrics-port': { type: 'string' } },
         strict: true,
       });
+      const metricsPort = values['metrics-port'] === undefined ? undefined : Number(values['metrics-port']);
+      if (metricsPort !== undefined && (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535)) throw new UsageError(`--metrics-port must be 0–65535, got ${values['metrics-port']}`);
       const config = configure();
       const deps = createApp(config);
+      const metricsServer = metricsPort === undefined ? undefined : await serveMetricsPort('127.0.0.1', metricsPort, deps.logger);
+      if (metricsServer) printErr(`Metrics on ${metricsServer.url}`);
       if (!values.http) {
         await serveStdio(deps);
         return -1;
@@ -95,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
       const stop = async () => {
         await deps.runs.shutdown(); // before closing sessions, so waiting runs end interrupted, not cancelled
         await server.close();
+        await metricsServer?.close();
         await closeApp(deps);
         process.exit(EXIT.ok);
       };

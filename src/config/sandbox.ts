@@ -7,7 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { OutsideDataRootError } from '../engine/errors.js';
+import { OutsideDataRootError, ValidationError, shortText } from '../engine/errors.js';
+import { operatorErrorFromFs, pathProblem } from '../engine/fs-errors.js';
 
 export class PathSandbox {
   readonly roots: readonly string[];
@@ -18,11 +19,13 @@ export class PathSandbox {
 
   /** Resolves `candidate` to an absolute real path, or throws OutsideDataRootError. */
   resolve(candidate: string, what = 'path'): string {
+    const problem = pathProblem(candidate);
+    if (problem) throw new ValidationError(`The ${what} ${problem}.`, { action: `Pass a usable ${what}.` });
     const absolute = path.resolve(this.cwd, candidate);
     const real = realpathOfNearest(absolute);
     if (!this.contains(real)) {
       throw new OutsideDataRootError(
-        `The ${what} ${candidate} resolves to ${real}, which is outside the data roots (${this.roots.join(', ')}).`,
+        `The ${what} ${shortText(candidate)} resolves to ${shortText(real)}, which is outside the data roots (${this.roots.join(', ')}).`,
       );
     }
     return real;
@@ -44,7 +47,9 @@ export function realpathOfNearest(p: string): string {
       const real = fs.realpathSync(current);
       return missing.length ? path.join(real, ...missing.reverse()) : real;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP' || code === 'ENAMETOOLONG' || code === 'EACCES') throw operatorErrorFromFs(error) ?? error;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
       // A dangling symlink: a write through it lands where it points, so check that place.
       const link = readLink(current);
       if (link !== undefined && hops++ < 40) {

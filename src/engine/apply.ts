@@ -161,7 +161,10 @@ async function applyPhase(ctx: ApplyContext, phase: ApplyPhase<unknown>, resolve
       else if (item.op === 'delete') {
         if (!target.delete) throw new Error(`Target ${target.system}/${target.kind} cannot delete records`);
         await target.delete(targetId, writeOptions);
-      } else await target.update(targetId, item.payload, writeOptions);
+      } else {
+        const replaced = await target.update(targetId, item.payload, writeOptions);
+        if (typeof replaced === 'string' && replaced !== '') targetId = replaced;
+      }
       acknowledge(item, intentId, targetId!);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -165,6 +165,14 @@ export function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError();
 }
 
+/** Longest echo of a caller's input (an id, a path) in a message. */
+export const ECHO_LIMIT = 200;
+
+/** A caller's input as shown in a message: cut to {@link ECHO_LIMIT} characters, saying how much was left out. */
+export function shortText(value: string, max = ECHO_LIMIT): string {
+  return value.length <= max ? value : `${value.slice(0, max)}… (${value.length - max} more characters)`;
+}
+
 /** The one-line text shown to an operator: what happened, then what to do. */
 export function describeError(error: MigrationError): string {
   return `${error.message} What to do: ${error.action}`;

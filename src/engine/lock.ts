@@ -7,7 +7,10 @@
  * reused pid).
  */
 import os from 'node:os';
+import { isProcessAlive } from '../outputs/temp-files.js';
 import { BusyError } from './errors.js';
+
+export { isProcessAlive } from '../outputs/temp-files.js';
 import type { Ledger } from './ledger/ledger.js';
 import type { LockRow } from './ledger/lock-store.js';
 
@@ -20,16 +23,6 @@ export interface LockOptions {
   staleAfterMs?: number;
   /** How often a held lease refreshes its heartbeat. @default 15000 */
   heartbeatMs?: number;
-}
-
-/** True when a process with this pid exists on this host. */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export class JobLocks {

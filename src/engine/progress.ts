@@ -40,6 +40,12 @@ export class ProgressTracker {
     this.flush();
   }
 
+  /** Describes what the run is doing now (e.g. the last order done) without resetting the counts. */
+  relabel(phase: string): void {
+    this.phase = phase;
+    this.emit();
+  }
+
   /** Sets or corrects the total of the current phase. */
   setTotal(total: number | undefined): void {
     this.total = total;

@@ -49,3 +49,9 @@ export function explainRecord(ledger: Ledger, key: string, system?: string): Rec
   }));
   return { key, found: identities.length > 0 || events.length > 0, identities, events };
 }
+
+/** The systems the ledger has records of (identities or provenance), sorted. */
+export function knownSystems(ledger: Ledger): string[] {
+  const rows = ledger.db.prepare('SELECT system FROM identities UNION SELECT system FROM provenance ORDER BY system').all() as { system: string }[];
+  return rows.map((row) => row.system);
+}

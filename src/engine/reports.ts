@@ -4,6 +4,7 @@
  * an agent's context; this module also offers a generic Markdown rendering of such results.
  */
 import path from 'node:path';
+import type { PathSandbox } from '../config/sandbox.js';
 import { writeFileAtomic, writeJsonAtomic } from '../outputs/atomic-write.js';
 import type { RunRecord } from './ledger/run-store.js';
 import { redact, redactValue } from '../logging/redact.js';
@@ -13,10 +14,17 @@ export interface ReportPaths {
   markdown: string;
 }
 
-/** Writes the JSON and Markdown report of a run; returns their absolute paths. */
-export async function writeRunReport(outputDir: string, run: RunRecord, result: Record<string, unknown>, markdownBody: string): Promise<ReportPaths> {
-  const dir = path.join(outputDir, 'reports');
-  const paths = { json: path.join(dir, `${run.run_id}.json`), markdown: path.join(dir, `${run.run_id}.md`) };
+/**
+ * Writes the JSON and Markdown report of a run under `<outputDir>/reports`; returns their absolute
+ * paths. Every path is resolved through the sandbox first (symlinks followed), so a `reports`
+ * folder that links outside the data roots is refused instead of written through.
+ */
+export async function writeRunReport(sandbox: PathSandbox, outputDir: string, run: RunRecord, result: Record<string, unknown>, markdownBody: string): Promise<ReportPaths> {
+  const dir = sandbox.resolve(path.join(outputDir, 'reports'), 'reports folder');
+  const paths = {
+    json: sandbox.resolve(path.join(dir, `${run.run_id}.json`), 'run report'),
+    markdown: sandbox.resolve(path.join(dir, `${run.run_id}.md`), 'run report'),
+  };
   const { result: _ignored, report_json: _j, report_md: _m, ...header } = run;
   await writeJsonAtomic(paths.json, redactValue({ run: header, result }));
   await writeFileAtomic(paths.markdown, redact(renderReport(run, result, markdownBody)));

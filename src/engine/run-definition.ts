@@ -26,6 +26,8 @@ export interface RunDefinition<R extends Record<string, unknown> = Record<string
   /** Stored with the run so resume can rebuild the definition. Never secrets. */
   args: Record<string, unknown>;
   dryRun: boolean;
+  /** Where the run's reports go (`<outputDir>/reports`). @default MIGRATION_OUTPUT_DIR */
+  outputDir?: string | undefined;
   execute(ctx: RunContext): Promise<RunOutcome<R>>;
 }
 

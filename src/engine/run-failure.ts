@@ -5,6 +5,7 @@
  */
 import { redact } from '../logging/redact.js';
 import { CancelledError, MigrationError } from './errors.js';
+import { operatorErrorFromFs } from './fs-errors.js';
 import type { RunError, RunStatus } from './ledger/run-store.js';
 
 /** Reason attached to aborts so the run ends with the right status. */
@@ -15,6 +16,7 @@ export function classifyFailure(caught: unknown, signal: AbortSignal): { status:
   if (signal.aborted && signal.reason === SHUTDOWN) {
     return { status: 'interrupted', error: { kind: 'interrupted', message: 'The server shut down while the run was in progress.', action: 'Continue it with resume_run.' } };
   }
+  caught = operatorErrorFromFs(caught) ?? caught;
   const error = toRunError(caught);
   if (caught instanceof CancelledError || signal.aborted) return { status: 'cancelled', error };
   if (caught instanceof MigrationError && caught.kind === 'transient') return { status: 'interrupted', error };

@@ -200,8 +200,8 @@ export class RunManager {
       markdown = outcome.markdown ?? renderResultMarkdown(outcome.result);
     } catch (caught) {
       ({ status, error } = classifyFailure(caught, ctx.signal));
-      if (!(caught instanceof MigrationError)) ctx.logger.error(`Run failed with an unexpected error: ${(caught as Error)?.stack ?? String(caught)}`);
-      else ctx.logger.warn(`Run ended ${status}: ${caught.message}`);
+      if (error.kind === 'internal') ctx.logger.error(`Run failed with an unexpected error: ${(caught as Error)?.stack ?? String(caught)}`);
+      else ctx.logger.warn(`Run ended ${status}: ${error.message}`);
     }
     ctx.progress.flush();
     const progress = { ...ctx.progress.snapshot() };
@@ -211,7 +211,8 @@ export class RunManager {
     const final: RunRecord = { ...this.get(runId), status, result, error, progress, finished_at: finishedAt, updated_at: finishedAt };
     let paths: { json: string; markdown: string } | undefined;
     try {
-      paths = await writeRunReport(this.deps.config.outputDir, final, this.deps.resultView?.(final) ?? final.result ?? {}, markdown);
+      const outputDir = definition.outputDir ?? this.deps.config.outputDir;
+      paths = await writeRunReport(this.deps.config.sandbox, outputDir, final, this.deps.resultView?.(final) ?? final.result ?? {}, markdown);
     } catch (reportError) {
       ctx.logger.error(`Could not write the report of run ${runId}: ${(reportError as Error).message}`);
     }

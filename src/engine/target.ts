@@ -60,8 +60,12 @@ export interface Target<P> {
   lookup(keys: ReadonlySet<string>, signal: AbortSignal): Promise<Map<string, string>>;
   /** Creates a record and resolves its target id. */
   create(payload: P, options: WriteOptions): Promise<string>;
-  /** Updates a record (idempotent). */
-  update(targetId: string, payload: P, options: WriteOptions): Promise<void>;
+  /**
+   * Updates a record (idempotent). Resolves with a new target id when the record was gone (its id
+   * stale, e.g. deleted by hand) and the adapter found it again by key or created it anew; the
+   * engine then records that id and gives it to the record's children.
+   */
+  update(targetId: string, payload: P, options: WriteOptions): Promise<void | string>;
   /** Deletes a record (idempotent: resolves when it is already gone). */
   delete?(targetId: string, options: WriteOptions): Promise<void>;
 }

@@ -27,6 +27,20 @@ export interface CircuitBreakerOptions {
 /** `closed`: requests flow; `open`: refused; `half_open`: one trial request is in flight. */
 export type CircuitState = 'closed' | 'open' | 'half_open';
 
+/** Every breaker still in use, weakly held (for the breaker-state metric). */
+const live = new Set<WeakRef<CircuitBreaker>>();
+
+/** The circuit breakers of the process that are still in use. */
+export function circuitBreakers(): CircuitBreaker[] {
+  const out: CircuitBreaker[] = [];
+  for (const ref of live) {
+    const breaker = ref.deref();
+    if (breaker) out.push(breaker);
+    else live.delete(ref);
+  }
+  return out;
+}
+
 /** Counts consecutive transient failures of one target and refuses requests while open. */
 export class CircuitBreaker {
   readonly failureThreshold: number;
@@ -41,6 +55,12 @@ export class CircuitBreaker {
     this.failureThreshold = Math.max(1, options.failureThreshold ?? 10);
     this.cooldownMs = Math.max(0, options.cooldownMs ?? 30_000);
     this.#target = options.target ?? 'The target';
+    live.add(new WeakRef(this));
+  }
+
+  /** Display name of the target. */
+  get target(): string {
+    return this.#target;
   }
 
   /** The current state (an open circuit whose cooldown has passed reports `half_open`). */

@@ -1,7 +1,6 @@
 /**
  * Keeping a client's credentials out of every message: the secret parts of its auth headers are
- * registered for redaction, and credentials written into a base URL (which fetch refuses) are
- * moved into a basic-auth header.
+ * registered for redaction, and a base URL carrying credentials is refused.
  */
 import { ConfigError } from '../engine/errors.js';
 import { redact, registerSecret } from '../logging/redact.js';
@@ -22,29 +21,24 @@ export function registerHeaderSecrets(headers: Record<string, string> | undefine
 }
 
 /**
- * fetch refuses URLs with credentials, so `https://user:pass@host` becomes the base URL without
- * them plus a basic-auth header (unless an Authorization header is given); the password is
- * registered as a secret.
+ * A target's base URL, checked: absolute, and without credentials. A `user:password@` part is
+ * refused (credentials come only from their own variables, sent in headers to this origin only),
+ * so no message, result or log line can ever show one.
  */
-export function splitCredentials(url: string, headers: Record<string, string>): { baseUrl: string; headers: Record<string, string> } {
+export function checkBaseUrl(url: string, target: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(`The base URL "${redact(url)}" is not a valid URL.`, {
-      action: 'Set the target base URL variable to an absolute http(s) URL, e.g. https://app.innergy.com.',
+    throw new ConfigError(`The ${target} base URL "${redact(url).slice(0, 200)}" is not a valid URL.`, {
+      action: `Set the ${target} base URL variable to an absolute http(s) URL, e.g. https://app.innergy.com.`,
     });
   }
-  const out = { ...headers };
   if (parsed.username || parsed.password) {
-    const user = decodeURIComponent(parsed.username);
-    const password = decodeURIComponent(parsed.password);
-    registerSecret(password);
-    if (!Object.keys(out).some((name) => name.toLowerCase() === 'authorization')) {
-      out.Authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-    }
-    parsed.username = '';
-    parsed.password = '';
+    registerSecret(decodeURIComponent(parsed.password));
+    throw new ConfigError(`The ${target} base URL carries credentials (user:password@${parsed.host}).`, {
+      action: `Remove the credentials from the ${target} base URL and put the key or token in its own variable (e.g. ${target.toUpperCase()}_API_KEY).`,
+    });
   }
-  return { baseUrl: parsed.toString().replace(/\/+$/, ''), headers: out };
+  return parsed.toString().replace(/\/+$/, '');
 }

@@ -34,6 +34,11 @@ export interface HttpResponseFacts extends HttpRequestFacts {
   bodyText?: string;
 }
 
+/** Whether a request only reads (so a failure cannot have changed anything on the target). */
+function isRead(method: string): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+}
+
 function statusLine(status: number, statusText: string | undefined): string {
   return `${status} ${statusText || STATUS_CODES[status] || ''}`.trim();
 }
@@ -97,6 +102,7 @@ function defaultStatusAction(kind: ErrorKind, facts: HttpResponseFacts): string 
   if (facts.status === 429) {
     return `${facts.target} kept throttling the requests; wait a little (or lower ${rateLimitVariable(facts.target)}), then resume the run with resume_run.`;
   }
+  if (isRead(facts.method)) return `${facts.target} is failing (${facts.status}); a read changes nothing there: wait a little and try again (a run that stopped continues with resume_run).`;
   if (facts.outcome === 'unknown') {
     return `${facts.target} may have applied this request before failing; resume the run with resume_run, which looks the record up before writing it again.`;
   }
@@ -148,8 +154,8 @@ export class NetworkError extends TransientError {
           : `gave no answer to ${facts.method} ${url}: ${facts.reason}`;
     const message = `${facts.target} ${verb}${afterRetries(facts.retries)}`;
     const action =
-      facts.outcome === 'not_sent'
-        ? `Check that ${facts.target} is reachable (its base URL, DNS, network), then resume the run with resume_run.`
+      facts.outcome === 'not_sent' || isRead(facts.method)
+        ? `Check that ${facts.target} is reachable (its base URL, DNS, network), then try again; a run that stopped continues with resume_run.`
         : `The request reached ${facts.target} but no answer came back, so it may have been applied; resume the run with resume_run, which looks the record up before writing it again.`;
     const details = { target: facts.target, method: facts.method, url, outcome: facts.outcome, retries: facts.retries, code: facts.code };
     super(redact(sentence(message)), { action, details, cause: sanitizeCause(cause), outcome: facts.outcome });

@@ -4,19 +4,20 @@
  * ky does the retry loop: exponential backoff with jitter, waiting for `Retry-After` /
  * `RateLimit-Reset` / `X-RateLimit-Reset`, retrying timeouts. This module adds what ky lacks:
  * a token bucket taken before every attempt (`beforeRequest`), a shared pause of that bucket when
- * a 429 names a reset time (`afterResponse`), the "never blindly repeat a write" policy
+ * a 429 names a reset time and adaptive pacing inside the window every answer reports
+ * (`X-RateLimit-*`, `afterResponse`), the "never blindly repeat a write" policy
  * (`shouldRetry`), a circuit breaker, body reading inside the retry loop, JSON checks, stats,
  * retry logs, and the mapping of every failure to the error taxonomy with redacted facts.
  */
 import { createRequire } from 'node:module';
 import ky, { type Options, type RetryOptions } from 'ky';
-import { CancelledError, MigrationError } from '../engine/errors.js';
+import { CancelledError, ConfigError, MigrationError, TerminalError } from '../engine/errors.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { registerHeaderSecrets, splitCredentials } from './credentials.js';
+import { checkBaseUrl, registerHeaderSecrets } from './credentials.js';
 import { classifyStatus, RETRY_AFTER_STATUS_CODES, RETRY_STATUS_CODES } from './classify.js';
 import { CircuitOpenError } from './errors.js';
 import { reportHttpAttempt } from './observers.js';
-import { resetDelayMs } from './rate-limit-headers.js';
+import { readRateLimitWindow, resetDelayMs } from './rate-limit-headers.js';
 import { bufferResponse, readBody, toMigrationError } from './response.js';
 import { decideRetry } from './retry-policy.js';
 import { redactUrl } from './sanitize.js';
@@ -48,7 +49,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const retryDelayMs = options.retryDelayMs ?? 300;
   const backoffLimitMs = options.backoffLimitMs ?? 30_000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
-  const { baseUrl, headers: baseHeaders } = splitCredentials(options.baseUrl, options.headers ?? {});
+  const baseUrl = checkBaseUrl(options.baseUrl, target);
+  const baseHeaders = { ...options.headers };
   const bucket = options.bucket ?? new TokenBucket(options.rateLimit, { burst: options.burst ?? 1, name: target });
   const breaker = options.breaker ?? new CircuitBreaker({ ...options.circuitBreaker, target: options.circuitBreaker?.target ?? target });
   const counters: HttpStats = { requests: 0, retries: 0, rateLimited: 0, failures: 0, byMethod: {} };
@@ -62,13 +64,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return path;
   }
 
-  async function request<T>(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<HttpResponse<T>> {
+  async function request<T>(method: HttpMethod, path: string, opts: RequestOptions = {}, hops = 0): Promise<HttpResponse<T>> {
     const url = resolveUrl(path);
     const signal = opts.signal;
     const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs;
     const retryable = opts.retryable ?? IDEMPOTENT.has(method);
     const responseType = opts.responseType ?? 'json';
-    const state = { attempts: 0, jitter: 1, note: undefined as string | undefined };
+    const state = { attempts: 0, jitter: 1, note: undefined as string | undefined, takenAs: 0, sentAt: 0 };
     if (signal?.aborted) throw new CancelledError(`The ${method} request to ${target} (${redactUrl(url)}) was cancelled.`);
     try {
       breaker.check();
@@ -85,6 +87,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const kyOptions: Options = {
       method,
       headers,
+      // Redirects are never followed by fetch: a redirect to another origin would carry the
+      // credentials there. Same-origin ones are followed below; others are refused.
+      redirect: 'manual',
       json: opts.json,
       searchParams: opts.searchParams,
       signal,
@@ -122,7 +127,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         beforeRequest: [
           async (_request, _options, { retryCount }) => {
             if (retryCount > 0) breaker.assertNotOpen();
-            await bucket.take(signal);
+            state.takenAs = await bucket.take(signal);
+            state.sentAt = Date.now();
             state.attempts += 1;
             counters.requests += 1;
             counters.byMethod[method] = (counters.byMethod[method] ?? 0) + 1;
@@ -131,29 +137,43 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         ],
         afterResponse: [
           async (kyRequest, _options, response) => {
-            reportHttpAttempt({ target, method, status: response.status, retry: state.attempts > 1, headers: response.headers });
             if (response.status === 429) counters.rateLimited += 1;
+            if (options.adaptivePacing !== false) {
+              const window = readRateLimitWindow(response.headers);
+              if (window) bucket.observeWindow(window, state.takenAs);
+            }
             if (RETRY_AFTER_STATUS_CODES.includes(response.status)) {
               const resetMs = resetDelayMs(response.headers);
               if (resetMs !== undefined && resetMs > 0) {
                 bucket.pauseUntil(Date.now() + Math.min(resetMs, maxRetryAfterMs));
               }
             }
-            return bufferResponse(response, kyRequest, timeoutMs);
+            return bufferResponse(response, kyRequest, timeoutMs, (bytes) =>
+              reportHttpAttempt({ target, method, status: response.status, retry: state.attempts > 1, headers: response.headers, durationMs: Date.now() - state.sentAt, bytes }),
+            );
           },
         ],
       },
     };
 
     const facts = () => ({ target, method, url, retries: Math.max(0, state.attempts - 1) });
+    let redirect: { url: string; status: number };
     try {
       const response = await ky(url, kyOptions);
-      const result = await readBody<T>(response, responseType, facts());
-      breaker.recordSuccess();
-      return result;
+      if (response.status >= 300 && response.status < 400) {
+        breaker.recordSuccess();
+        redirect = redirectTarget(response, url);
+        if (hops >= 5) throw new TerminalError(`${target} redirected ${method} ${redactUrl(url)} more than 5 times.`, { action: `Check the ${target} base URL: it should be the API's final address.` });
+      } else {
+        const result = await readBody<T>(response, responseType, facts());
+        breaker.recordSuccess();
+        return result;
+      }
     } catch (error) {
       const mapped = await toMigrationError(error, { ...facts(), signal, timeoutMs, authHint, note: state.note });
-      if (state.attempts > 0 && !(error instanceof Error && 'response' in error)) reportHttpAttempt({ target, method, status: undefined, retry: state.attempts > 1, headers: undefined });
+      if (state.attempts > 0 && !(error instanceof Error && 'response' in error)) {
+        reportHttpAttempt({ target, method, status: undefined, retry: state.attempts > 1, headers: undefined, durationMs: Date.now() - state.sentAt });
+      }
       if (mapped instanceof CancelledError || mapped instanceof CircuitOpenError || !(mapped instanceof MigrationError)) {
         breaker.recordNeutral();
       } else if (mapped.kind === 'transient') {
@@ -164,6 +184,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (!(mapped instanceof CancelledError)) counters.failures += 1;
       throw mapped;
     }
+    return request<T>(redirect.status === 303 ? 'GET' : method, redirect.url, redirect.status === 303 ? { ...opts, json: undefined } : opts, hops + 1);
+  }
+
+  /** Where a 3xx answer points, if it stays on the target's origin; a ConfigError naming both URLs otherwise. */
+  function redirectTarget(response: Response, from: string): { url: string; status: number } {
+    const location = response.headers.get('location');
+    if (!location) throw new TerminalError(`${target} answered ${response.status} to ${redactUrl(from)} without a Location header.`, { action: `Check the ${target} base URL.` });
+    const to = new URL(location, from).toString();
+    if (new URL(to).origin !== new URL(baseUrl).origin) {
+      throw new ConfigError(`${target} redirected ${redactUrl(from)} to another origin, ${redactUrl(to)}; credentials are never sent to another origin, so the request was not repeated there.`, {
+        action: `If that address is the real ${target} API, set the ${target} base URL to it; otherwise check why ${new URL(baseUrl).host} redirects.`,
+        details: { from: redactUrl(from), to: redactUrl(to) },
+        outcome: 'rejected',
+      });
+    }
+    return { url: to, status: response.status };
   }
 
   return {

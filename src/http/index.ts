@@ -15,7 +15,7 @@ export type {
 export { classifyStatus, isTransientStatus, RETRY_STATUS_CODES, RETRY_AFTER_STATUS_CODES, type ResponseAction } from './classify.js';
 export { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
 export { sharedBucket } from './shared-buckets.js';
-export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
+export { CircuitBreaker, circuitBreakers, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
 export {
   CircuitOpenError,
   HttpAuthError,
@@ -27,7 +27,8 @@ export {
   type HttpResponseFacts,
   type RequestOutcome,
 } from './errors.js';
-export { resetDelayMs, parseResetValue } from './rate-limit-headers.js';
+export { resetDelayMs, parseResetValue, readRateLimitWindow, type RateLimitWindow } from './rate-limit-headers.js';
+export { WindowBudget, type WindowEstimate } from './window-budget.js';
 export { describeNetworkFailure, networkErrorCode, type NetworkFailure } from './network.js';
 export { redactUrl, safeBody, apiErrorMessage, MAX_BODY_CHARS } from './sanitize.js';
 export { apiStats, type ApiStats } from './api-stats.js';

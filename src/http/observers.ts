@@ -15,6 +15,10 @@ export interface HttpAttemptEvent {
   retry: boolean;
   /** Response headers (rate-limit headers live here), when an answer came. */
   headers: Headers | undefined;
+  /** Time from sending the attempt to its answer (body read) or failure. */
+  durationMs?: number;
+  /** Size of the answer's body, when one came. */
+  bytes?: number;
 }
 
 export type HttpObserver = (event: HttpAttemptEvent) => void;

@@ -40,3 +40,39 @@ export function parseResetValue(value: string, now: number = Date.now()): number
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/** A server's rate-limit window as one response reports it. */
+export interface RateLimitWindow {
+  /** Requests the window allows (`X-RateLimit-Limit`); equals `remaining` when the header is absent. */
+  limit: number;
+  /** Requests left in the window after this one (`X-RateLimit-Remaining`). */
+  remaining: number;
+  /** When the window resets, epoch milliseconds (`X-RateLimit-Reset`, epoch or delta seconds). */
+  resetAtMs: number;
+}
+
+/** Header families that describe the current window: DevRev/GitHub style, then the IETF draft (OpenProject). */
+const WINDOW_PREFIXES = ['x-ratelimit-', 'ratelimit-'] as const;
+
+/**
+ * The window a response describes (`X-RateLimit-Limit/Remaining/Reset`, or `RateLimit-*`), or
+ * `undefined` when the response carries no readable remaining count and reset time.
+ */
+export function readRateLimitWindow(headers: Headers, now: number = Date.now()): RateLimitWindow | undefined {
+  for (const prefix of WINDOW_PREFIXES) {
+    const remaining = wholeNumber(headers.get(`${prefix}remaining`));
+    const reset = headers.get(`${prefix}reset`)?.trim();
+    if (remaining === undefined || !reset) continue;
+    const delay = parseResetValue(reset, now);
+    if (delay === undefined) continue;
+    const limit = wholeNumber(headers.get(`${prefix}limit`)) ?? remaining;
+    return { limit: Math.max(limit, remaining), remaining, resetAtMs: now + delay };
+  }
+  return undefined;
+}
+
+function wholeNumber(value: string | null): number | undefined {
+  const text = value?.trim();
+  if (!text || !/^\d+$/.test(text)) return undefined;
+  return Number(text);
+}

@@ -16,7 +16,7 @@ import type { HttpResponse, ResponseType } from './types.js';
  * Reads the whole body within `timeoutMs` and returns an equivalent, already-buffered Response.
  * Throws ky's TimeoutError if the body stalls, or fetch's error if the connection is cut.
  */
-export async function bufferResponse(response: Response, request: Request, timeoutMs: number): Promise<Response> {
+export async function bufferResponse(response: Response, request: Request, timeoutMs: number, onBody?: (bytes: number) => void): Promise<Response> {
   let timer: NodeJS.Timeout | undefined;
   const stalled = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(request)), timeoutMs);
@@ -28,6 +28,7 @@ export async function bufferResponse(response: Response, request: Request, timeo
     clearTimeout(timer);
   }
   const { status, statusText, headers } = response;
+  onBody?.(Buffer.byteLength(text));
   return new Response(text === '' ? null : text, { status, statusText, headers });
 }
 

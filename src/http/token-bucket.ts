@@ -5,9 +5,13 @@
  * (default 1, so requests are spaced evenly and never exceed the rate in any window). Waiters are
  * served first come, first served by a single timer. `pauseUntil()` holds every waiter, and every
  * new taker, until a time the server named in a 429, so concurrent workers back off together.
+ * `observeWindow()` feeds it the window a response reported (`X-RateLimit-*`): the bucket then
+ * also keeps inside that window, slowing down before it is spent (see window-budget.ts).
  */
 import { CancelledError } from '../engine/errors.js';
 import type { RateSpec } from '../config/rate-spec.js';
+import type { RateLimitWindow } from './rate-limit-headers.js';
+import { WindowBudget, type WindowEstimate } from './window-budget.js';
 
 /** Options of a {@link TokenBucket}. */
 export interface TokenBucketOptions {
@@ -18,10 +22,15 @@ export interface TokenBucketOptions {
   burst?: number;
   /** Name used in cancellation messages, e.g. "INNERGY". */
   name?: string;
+  /**
+   * Requests left unspent in every server-reported window (see {@link TokenBucket.observeWindow}).
+   * @default 1
+   */
+  windowReserve?: number;
 }
 
 interface Waiter {
-  resolve: () => void;
+  resolve: (sequence: number) => void;
   reject: (error: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
@@ -38,6 +47,9 @@ export class TokenBucket {
   #pausedUntil = 0;
   #queue: Waiter[] = [];
   #timer: NodeJS.Timeout | undefined;
+  #taken = 0;
+  #lastTakeAt = 0;
+  readonly #budget: WindowBudget;
 
   constructor(spec: RateSpec, options: TokenBucketOptions = {}) {
     if (!(spec.count > 0) || !(spec.windowMs > 0)) {
@@ -48,6 +60,7 @@ export class TokenBucket {
     this.#name = options.name ?? 'the target';
     this.#tokens = this.#capacity;
     this.#refilledAt = Date.now();
+    this.#budget = new WindowBudget(options.windowReserve ?? 1);
   }
 
   /** Milliseconds between two requests at the steady rate. */
@@ -65,14 +78,25 @@ export class TokenBucket {
     return this.#pausedUntil;
   }
 
+  /** Tokens taken so far (the sequence number of the latest take). */
+  get taken(): number {
+    return this.#taken;
+  }
+
+  /** The server-reported window the bucket keeps inside, when one is known. */
+  get window(): WindowEstimate | undefined {
+    return this.#budget.current();
+  }
+
   /**
-   * Resolves when a token is available and takes it. Rejects with a `CancelledError` when the
-   * signal aborts first (the waiter is removed and no timer is left behind).
+   * Resolves when a token is available and takes it, with the take's sequence number (pass it to
+   * {@link observeWindow}). Rejects with a `CancelledError` when the signal aborts first (the
+   * waiter is removed and no timer is left behind).
    */
-  take(signal?: AbortSignal): Promise<void> {
+  take(signal?: AbortSignal): Promise<number> {
     if (signal?.aborted) return Promise.reject(this.#cancelled());
-    if (this.#queue.length === 0 && this.#tryTake(Date.now())) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
+    if (this.#queue.length === 0 && this.#tryTake(Date.now())) return Promise.resolve(this.#taken);
+    return new Promise<number>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
       if (signal) {
         waiter.onAbort = () => {
@@ -98,6 +122,15 @@ export class TokenBucket {
     this.#schedule();
   }
 
+  /**
+   * Takes in the rate-limit window a response reported; `takenAs` is the sequence number of the
+   * take that sent the request (requests taken since are still to be counted by the server).
+   */
+  observeWindow(window: RateLimitWindow, takenAs: number = this.#taken): void {
+    this.#budget.observe(window, this.#taken - takenAs);
+    if (this.#queue.length > 0) this.#schedule();
+  }
+
   #cancelled(): CancelledError {
     return new CancelledError(`The request to ${this.#name} was cancelled while waiting for the rate limit.`);
   }
@@ -112,7 +145,11 @@ export class TokenBucket {
   #tryTake(now: number): boolean {
     this.#refill(now);
     if (now < this.#pausedUntil || this.#tokens < 1 - 1e-9) return false;
+    if (this.#budget.waitMs(now, this.#lastTakeAt) > 0) return false;
     this.#tokens = Math.max(0, this.#tokens - 1);
+    this.#budget.spend(now);
+    this.#taken += 1;
+    this.#lastTakeAt = now;
     return true;
   }
 
@@ -126,12 +163,12 @@ export class TokenBucket {
     while (this.#queue.length > 0 && this.#tryTake(now)) {
       const waiter = this.#queue.shift()!;
       if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
-      waiter.resolve();
+      waiter.resolve(this.#taken);
       now = Date.now();
     }
     if (this.#queue.length === 0) return;
     const untilToken = (1 - this.#tokens) / this.#ratePerMs;
-    const wait = Math.max(this.#pausedUntil - now, untilToken, 1);
+    const wait = Math.max(this.#pausedUntil - now, untilToken, this.#budget.waitMs(now, this.#lastTakeAt), 1);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#schedule();

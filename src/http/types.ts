@@ -68,6 +68,11 @@ export interface HttpClientOptions {
    * the whole process). @default a bucket of its own, built from `rateLimit` and `burst`
    */
   bucket?: TokenBucket;
+  /**
+   * Keep inside the rate-limit window every answer reports (`X-RateLimit-Limit/Remaining/Reset`
+   * or `RateLimit-*`): the pace slows before the window is spent. @default true
+   */
+  adaptivePacing?: boolean;
   /** A circuit breaker shared with other clients of the same target. @default one of its own */
   breaker?: CircuitBreaker;
   /** Winston logger; each retry is logged at `warn` (redacted URL, status, delay). */

@@ -1,6 +1,7 @@
 /**
  * The process logger: winston, JSON-ish lines on **stderr only** (stdout is the MCP protocol in
- * stdio mode), with every message and field passed through secret redaction.
+ * stdio mode) — or one JSON object per line with LOG_FORMAT=json — with every message and field
+ * passed through secret redaction.
  */
 import winston from 'winston';
 import { redact, redactValue } from './redact.js';
@@ -27,10 +28,13 @@ export function getLogger(): Logger {
       format: winston.format.combine(
         redactFormat(),
         winston.format.timestamp(),
-        winston.format.printf(({ timestamp, level, message, ...meta }) => {
-          const rest = Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : '';
-          return `${String(timestamp)} ${level} ${String(message)}${rest}`;
-        }),
+        // LOG_FORMAT=json: one JSON object per line (the seed's structured logging), for log shippers.
+        process.env.LOG_FORMAT === 'json'
+          ? winston.format.json()
+          : winston.format.printf(({ timestamp, level, message, ...meta }) => {
+              const rest = Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : '';
+              return `${String(timestamp)} ${level} ${String(message)}${rest}`;
+            }),
       ),
       transports: [new winston.transports.Stream({ stream: process.stderr })],
     });

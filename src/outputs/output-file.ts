@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { removeStaleTemps } from './temp-files.js';
 
 /** Turns buffered parts into Buffers for one writev: runs of strings are joined and encoded once. */
 function coalesce(parts: ReadonlyArray<string | Buffer>): Buffer[] {
@@ -45,6 +46,7 @@ export class OutputFile {
   /** Creates the temporary file (and the folder). @param chunkSize bytes buffered before a write */
   static async create(file: string, chunkSize = 1 << 18): Promise<OutputFile> {
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    await removeStaleTemps(file);
     const tempFile = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const handle = await fs.promises.open(tempFile, 'wx');
     return new OutputFile(file, tempFile, handle, chunkSize);

@@ -1,6 +1,6 @@
 /**
  * Streamable HTTP transport at `http://<host>:<port>/mcp` (stateful: one MCP session per client,
- * SSE for progress notifications). Binds to loopback unless told otherwise; every request passes
+ * SSE for progress notifications), and Prometheus metrics at `/metrics` behind the same guard. Binds to loopback unless told otherwise; every request passes
  * the guard (Host, Origin, bearer token) and a body-size cap first.
  */
 import { randomUUID } from 'node:crypto';
@@ -12,6 +12,7 @@ import type { AppDeps } from '../app-deps.js';
 import { ConfigError } from '../engine/errors.js';
 import { buildServer } from './build-server.js';
 import { checkRequest, isLoopback, loopbackHostsAndOrigins, readBody } from './http-guard.js';
+import { answerMetrics } from './metrics-endpoint.js';
 
 export interface HttpOptions {
   host: string;
@@ -22,6 +23,8 @@ export interface HttpOptions {
   maxBodyBytes?: number;
   /** A session unused this long is closed (its runs go on). @default 30 minutes */
   sessionIdleMs?: number;
+  /** Concurrent sessions; beyond it the oldest idle session is closed, or a new one refused with 503. @default MIGRATION_HTTP_MAX_SESSIONS */
+  maxSessions?: number;
 }
 
 export interface RunningHttpServer {
@@ -39,6 +42,9 @@ export async function serveHttp(deps: AppDeps, options: HttpOptions): Promise<Ru
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   const lastSeen = new Map<string, number>();
+  /** Requests (and open SSE streams) in progress per session: a session with none is idle. */
+  const inFlight = new Map<string, number>();
+  const maxSessions = options.maxSessions ?? deps.config.httpMaxSessions;
   const idleMs = options.sessionIdleMs ?? 30 * 60_000;
   const sweeper = setInterval(() => {
     for (const [id, seen] of lastSeen) {
@@ -70,12 +76,20 @@ export async function serveHttp(deps: AppDeps, options: HttpOptions): Promise<Ru
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/mcp') return sendJson(res, 404, { error: 'Not found: the MCP endpoint is /mcp.' });
+    if (url.pathname !== '/mcp' && url.pathname !== '/metrics') return sendJson(res, 404, { error: 'Not found: the MCP endpoint is /mcp (Prometheus metrics: /metrics).' });
     const refused = checkRequest(req, guard);
     if (refused) return sendJson(res, refused.status, { error: refused.message }, refused.headers);
+    if (url.pathname === '/metrics') return answerMetrics(req, res);
     const sessionId = req.headers['mcp-session-id'];
     const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
-    if (existing && typeof sessionId === 'string') lastSeen.set(sessionId, Date.now());
+    if (existing && typeof sessionId === 'string') {
+      lastSeen.set(sessionId, Date.now());
+      inFlight.set(sessionId, (inFlight.get(sessionId) ?? 0) + 1);
+      res.once('close', () => {
+        inFlight.set(sessionId, Math.max(0, (inFlight.get(sessionId) ?? 1) - 1));
+        lastSeen.set(sessionId, Date.now());
+      });
+    }
 
     if (req.method === 'POST') {
       const raw = await readBody(req, maxBody);
@@ -88,6 +102,9 @@ export async function serveHttp(deps: AppDeps, options: HttpOptions): Promise<Ru
       }
       if (existing) return existing.handleRequest(req, res, body);
       if (sessionId === undefined && isInitializeRequest(body)) {
+        if (sessions.size >= maxSessions && !(await evictOldestIdle())) {
+          return sendJson(res, 503, { error: `Too many MCP sessions (${maxSessions}, MIGRATION_HTTP_MAX_SESSIONS) and none is idle; try again shortly, or close sessions you no longer use.` }, { 'Retry-After': '5' });
+        }
         const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
           sessionIdGenerator: () => randomUUID(),
           onsessioninitialized: (id) => {
@@ -99,6 +116,7 @@ export async function serveHttp(deps: AppDeps, options: HttpOptions): Promise<Ru
           if (!transport.sessionId) return;
           sessions.delete(transport.sessionId);
           lastSeen.delete(transport.sessionId);
+          inFlight.delete(transport.sessionId);
         };
         await buildServer(deps).connect(transport);
         return transport.handleRequest(req, res, body);
@@ -115,6 +133,22 @@ export async function serveHttp(deps: AppDeps, options: HttpOptions): Promise<Ru
     }
     res.setHeader('Allow', 'GET, POST, DELETE');
     return sendJson(res, 405, { error: `Method ${req.method ?? ''} not allowed.` });
+  }
+
+  /** Closes the least recently used session with nothing in progress; false when every session is busy. */
+  async function evictOldestIdle(): Promise<boolean> {
+    let oldest: [string, number] | undefined;
+    for (const [id, seen] of lastSeen) {
+      if ((inFlight.get(id) ?? 0) > 0) continue;
+      if (!oldest || seen < oldest[1]) oldest = [id, seen];
+    }
+    if (!oldest) return false;
+    const [id] = oldest;
+    deps.logger.info(`Closing idle MCP session ${id}: the session cap (${maxSessions}) is reached.`);
+    lastSeen.delete(id);
+    await sessions.get(id)?.close();
+    sessions.delete(id);
+    return true;
   }
 
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/mcp`;

@@ -5,9 +5,10 @@
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitResultSchema, type CallToolResult, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AppDeps } from '../app-deps.js';
 import { describeError, MigrationError, ValidationError } from '../engine/errors.js';
+import { operatorErrorFromFs } from '../engine/fs-errors.js';
 import type { ProgressSnapshot } from '../engine/progress.js';
 import { redact } from '../logging/redact.js';
 import { isWritingTool, type AnyTool } from '../tools/tool-definition.js';
@@ -36,17 +37,40 @@ export function registerTool(server: McpServer, tool: AnyTool, deps: AppDeps): v
         );
       }
       try {
-        const result = await tool.handler(args, { deps, signal: extra.signal, reportProgress: progressSender(extra) });
+        const result = await tool.handler(args, { deps, signal: extra.signal, reportProgress: progressSender(extra), confirm: confirmer(server, extra) });
         const out: CallToolResult = { content: [{ type: 'text', text: redact(result.text) }], structuredContent: result.structured };
         if (result.isError) out.isError = true;
         return out;
-      } catch (error) {
+      } catch (caught) {
+        const error = operatorErrorFromFs(caught) ?? caught;
         if (error instanceof MigrationError) return errorResult(error);
         deps.logger.error(`Tool ${tool.name} failed with an unexpected error: ${(error as Error)?.stack ?? String(error)}`);
         throw error;
       }
     }) as never,
   );
+}
+
+/**
+ * Asks the user a yes/no question through MCP elicitation (a form with one boolean), on the
+ * request's own stream; `unsupported` when the client did not declare the elicitation capability.
+ */
+export function confirmer(server: McpServer, extra: Pick<Extra, 'sendRequest' | 'signal'>): (question: string) => Promise<'accepted' | 'declined' | 'unsupported'> {
+  return async (question) => {
+    if (!server.server.getClientCapabilities()?.elicitation) return 'unsupported';
+    const answer = await extra.sendRequest(
+      {
+        method: 'elicitation/create',
+        params: {
+          message: question,
+          requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', title: 'Go ahead', description: question } }, required: ['confirm'] },
+        },
+      },
+      ElicitResultSchema,
+      { signal: extra.signal },
+    );
+    return answer.action === 'accept' && answer.content?.confirm === true ? 'accepted' : 'declined';
+  };
 }
 
 /** `_meta` key carrying the structured form of an operator-fixable error. */

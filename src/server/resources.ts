@@ -1,14 +1,17 @@
 /**
  * MCP resources: run records (`migration://runs/{run_id}`), run reports
- * (`migration://runs/{run_id}/report`, Markdown) and the JSON Schemas of our file formats
- * (`migration://schemas/{name}`).
+ * (`migration://runs/{run_id}/report`, Markdown), the JSON Schemas of our file formats
+ * (`migration://schemas/{name}`), the Prometheus metrics (`migration://metrics`) and the WPR
+ * batch list (`migration://wpr/batches`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AppDeps } from '../app-deps.js';
+import { metrics } from '../metrics/index.js';
 import { packageRoot } from '../package-root.js';
 import { composeResult } from '../tools/run-result.js';
+import { registerWprResources } from './wpr-resources.js';
 
 export function registerResources(server: McpServer, deps: AppDeps): void {
   server.registerResource(
@@ -42,6 +45,15 @@ export function registerResources(server: McpServer, deps: AppDeps): void {
       return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text }] };
     },
   );
+
+  server.registerResource(
+    'metrics',
+    'migration://metrics',
+    { title: 'Prometheus metrics', description: 'Records by tool and outcome, runs, batches, alerts, API requests by target and status, 429s, retries, breaker state, rate-limit window, process (text exposition format).', mimeType: 'text/plain' },
+    async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'text/plain', text: await metrics().text() }] }),
+  );
+
+  registerWprResources(server, deps);
 
   const schemaDir = path.join(packageRoot(), 'schemas');
   server.registerResource(

@@ -14,8 +14,8 @@ export interface Toolset {
 export const TOOLSETS: readonly Toolset[] = [
   { id: 'ppak', description: 'PPak CSV exports → canonical project and material files (ETL).' },
   { id: 'innergy', description: 'INNERGY: material library sync, project import, health check, full migration cycle.' },
-  { id: 'wpr', description: 'WPR Excel order reports → OpenProject epics and stories (not in this version yet).' },
-  { id: 'devrev', description: 'DevRev creator-group backfill (not in this version yet).' },
+  { id: 'wpr', description: 'WPR Excel order reports → a batch store (wpr_ingest_orders) → OpenProject epics and stories: delta apply, backfill, duplicate cleanup, connection check.' },
+  { id: 'devrev', description: 'DevRev: creator-group backfill from CSV or Snowflake, connection check.' },
   { id: 'acc', description: 'ACC issues → warehouse dim.issue: gap report and set-based backfill (SQL Server or PostgreSQL).' },
   { id: 'runs', description: 'Run records: list, get, cancel, resume, reset checkpoints, explain a record. Always enabled.' },
 ];

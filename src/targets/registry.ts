@@ -5,13 +5,16 @@
  * and decides for itself — sharing the process-wide token bucket of its target origin, so
  * concurrent runs together keep to `<TARGET>_RATE_LIMIT`.
  *
- * Each target system adds its accessor here (INNERGY; the ACC warehouse; OpenProject and DevRev next).
+ * Each target system adds its accessor here (INNERGY, OpenProject, the ACC warehouse; DevRev next).
  */
 import type { AppConfig } from '../config/env.js';
 import type { Ledger } from '../engine/ledger/ledger.js';
 import { originScope } from '../engine/target.js';
 import type { Logger } from '../logging/logger.js';
+import { DevRevClient } from './devrev/client.js';
+import { creatorGroupTarget, type CreatorGroupTarget } from './devrev/target.js';
 import { InnergyClient } from './innergy/client.js';
+import { normalizeBaseUrl, OpenProjectClient } from './openproject/client.js';
 import { INNERGY_SYSTEM, materialTarget, projectTarget } from './innergy/target.js';
 import { openPmSource, openWarehouse } from './warehouse/index.js';
 import type { PmSource, Warehouse } from './warehouse/types.js';
@@ -24,6 +27,20 @@ export interface InnergyConnection {
   projects: ReturnType<typeof projectTarget>;
 }
 
+/** A connection to OpenProject for one run: its client and the identity scope (the instance's origin). */
+export interface OpenProjectConnection {
+  client: OpenProjectClient;
+  scope: string;
+}
+
+/** A connection to DevRev for one run: its client and the creator-group Target over it. */
+export interface DevRevConnection {
+  client: DevRevClient;
+  scope: string;
+  /** Issues, with the tenant field DEVREV_CREATOR_GROUP_FIELD as the field written. */
+  issues: CreatorGroupTarget;
+}
+
 /** The two databases of the ACC backfill for one run; the caller closes both (their pools). */
 export interface AccDatabases {
   source: PmSource;
@@ -32,7 +49,7 @@ export interface AccDatabases {
 
 export class TargetRegistry {
   constructor(
-    private readonly config: Pick<AppConfig, 'innergy' | 'maxRetries' | 'pmDbUrl' | 'warehouseDbUrl'>,
+    private readonly config: Pick<AppConfig, 'innergy' | 'maxRetries'> & Partial<Pick<AppConfig, 'devrev' | 'openproject' | 'pmDbUrl' | 'warehouseDbUrl'>>,
     private readonly logger: Logger,
   ) {}
 
@@ -68,6 +85,23 @@ export class TargetRegistry {
     const client = InnergyClient.fromConfig(this.config.innergy, { maxRetries: this.config.maxRetries, logger: options.logger ?? this.logger, hint: options.hint });
     const baseUrl = this.config.innergy.baseUrl!;
     return { client, scope: originScope(baseUrl), materials: materialTarget(client, baseUrl), projects: projectTarget(client, baseUrl) };
+  }
+
+  /** A connection to the configured OpenProject; ConfigError naming the missing variable otherwise. */
+  openproject(options: { logger?: Logger } = {}): OpenProjectConnection {
+    const openproject = this.config.openproject ?? { baseUrl: undefined, secret: undefined, rateLimit: { count: 10, windowMs: 1000 } };
+    const client = OpenProjectClient.fromConfig(openproject, { maxRetries: this.config.maxRetries, logger: options.logger ?? this.logger });
+    return { client, scope: originScope(client.baseUrl) };
+  }
+
+  /**
+   * A connection to the configured DevRev (DEVREV_BASE_URL, DEVREV_API_TOKEN); ConfigError naming
+   * the missing variable otherwise. `probeUpdate` lets its check prove update permission.
+   */
+  devrev(options: { logger?: Logger; probeUpdate?: boolean } = {}): DevRevConnection {
+    const devrev = this.config.devrev ?? { baseUrl: undefined, secret: undefined, rateLimit: { count: 50, windowMs: 10_000 }, creatorGroupField: 'tnt__creator_group' };
+    const client = DevRevClient.fromConfig({ devrev, maxRetries: this.config.maxRetries }, options.logger ?? this.logger);
+    return { client, scope: originScope(client.baseUrl), issues: creatorGroupTarget(client, { field: devrev.creatorGroupField, probeUpdate: options.probeUpdate }) };
   }
 
   /**

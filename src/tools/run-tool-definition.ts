@@ -11,9 +11,10 @@ import type { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import type { AppConfig } from '../config/env.js';
 import { PathSandbox } from '../config/sandbox.js';
+import { CancelledError } from '../engine/errors.js';
 import type { RunContext } from '../engine/run-context.js';
 import type { RunDefinition, RunOutcome } from '../engine/run-definition.js';
-import { runOutputShape, startRun } from './run-tool.js';
+import { awaitRun, runOutputShape, startRun } from './run-tool.js';
 import { defineTool, type ToolAnnotations, type ToolDefinition, type ToolsetId } from './tool-definition.js';
 
 /** How a path argument is resolved. */
@@ -45,6 +46,18 @@ export interface RunToolSpec<I extends z.ZodRawShape, O extends z.ZodRawShape, P
   dryRun?: (args: StoredArgs<I, P>) => boolean;
   /** Checks made before a run starts; throw operator errors (ValidationError…). */
   validate?: (args: StoredArgs<I, P>, deps: AppDeps) => void;
+  /**
+   * A question to put to the user before a run starts (e.g. before deleting), or undefined when
+   * none is needed. Asked by elicitation when the client supports it; a refusal starts no run.
+   * Not asked on resume (the run was confirmed when it started).
+   */
+  confirm?: (args: StoredArgs<I, P>, deps: AppDeps) => string | undefined;
+  /**
+   * For tools with a `resume` argument: the run this call continues (resumed under its own id and
+   * stored arguments) instead of starting a new one; undefined starts a new run. Throw an operator
+   * error when there is nothing to resume.
+   */
+  resumeOf?: (args: StoredArgs<I, P>, deps: AppDeps) => string | undefined;
   /** Runs the pipeline over the stored arguments. */
   execute: (args: StoredArgs<I, P>, ctx: RunContext, deps: AppDeps) => Promise<RunOutcome>;
 }
@@ -76,6 +89,7 @@ export function defineRunTool<I extends z.ZodRawShape, O extends z.ZodRawShape, 
     jobs: spec.jobs ? [...spec.jobs] : undefined,
     args: { ...args } as Record<string, unknown>,
     dryRun: spec.dryRun ? spec.dryRun(args) : (args as { dry_run?: boolean }).dry_run === true,
+    outputDir: (args as { output_dir?: string }).output_dir,
     execute: (ctx) => spec.execute(args, ctx, deps),
   });
   return defineTool({
@@ -89,7 +103,17 @@ export function defineRunTool<I extends z.ZodRawShape, O extends z.ZodRawShape, 
     handler: async (input, ctx) => {
       const args = storedArgs<I, P>(ctx.deps.config, input as Record<string, unknown>, spec.paths);
       spec.validate?.(args, ctx.deps);
-      return startRun(ctx, definition(args, ctx.deps), (input as { wait_seconds?: number }).wait_seconds ?? 30);
+      const question = spec.confirm?.(args, ctx.deps);
+      if (question && (await ctx.confirm(question)) === 'declined') {
+        throw new CancelledError(`${spec.name} was not confirmed, so nothing was changed.`, { action: 'Call it again and confirm when asked, or review the dry run first.' });
+      }
+      const waitSeconds = (input as { wait_seconds?: number }).wait_seconds ?? 30;
+      const resumeId = spec.resumeOf?.(args, ctx.deps);
+      if (resumeId) {
+        ctx.deps.runs.resume(resumeId);
+        return awaitRun(ctx, resumeId, waitSeconds);
+      }
+      return startRun(ctx, definition(args, ctx.deps), waitSeconds);
     },
     runFactory: (deps) => (stored) => {
       const args = storedArgs<I, P>(deps.config, stored, spec.paths);

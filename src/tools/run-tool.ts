@@ -11,6 +11,18 @@ import type { ToolContext, ToolResult } from './tool-definition.js';
 
 export const RUN_STATUSES = ['succeeded', 'failed', 'running', 'cancelled', 'interrupted'] as const;
 
+/** A run id as the server issues them (`r-YYYYMMDD-HHMMSS-xxxxxx`); anything else is refused before it is echoed. */
+export const runIdArg = (description: string) =>
+  z
+    .string()
+    .max(64)
+    .regex(/^r-\d{8}-\d{6}-[0-9a-f]{6}$/, 'not a run id of this server (r-YYYYMMDD-HHMMSS-xxxxxx; list_runs shows them)')
+    .describe(description);
+
+/** A tool name (snake_case), bounded. */
+export const toolNameArg = (description: string) =>
+  z.string().min(1).max(64).regex(/^[a-z][a-z0-9_]*$/, 'not a tool name (snake_case, e.g. run_full_cycle)').describe(description);
+
 export const waitSecondsArg = z
   .number()
   .int()

@@ -22,6 +22,11 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Forwards run progress to the caller (MCP progress notifications); a no-op without a token. */
   reportProgress: (snapshot: ProgressSnapshot) => void;
+  /**
+   * Asks the user a yes/no question by MCP elicitation: `accepted`, `declined` (refused, cancelled
+   * or closed), or `unsupported` when the client cannot be asked (scripts: the plan_id is the consent).
+   */
+  confirm: (question: string) => Promise<'accepted' | 'declined' | 'unsupported'>;
 }
 
 export interface ToolResult {

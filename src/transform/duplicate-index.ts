@@ -1,8 +1,15 @@
 /**
  * Duplicate detection with bounded memory. Each record is reduced to a 64-bit hash of its key (job
  * number, SKU, …) and the 32-bit fingerprint of its values computed by the CSV reader, kept with
- * the record's line in an open-addressing table of typed arrays: 16 bytes per slot, at most half
- * the slots used — about 32 MB for a million records, whatever their size.
+ * the record's line: about 32 bytes per record (32 MB for a million), whatever their size.
+ *
+ * Layout, for speed on big exports: the entries (key hash, fingerprint, first line; 16 bytes) go to
+ * an append-only log, written in order; an open-addressing table of 8-byte slots (the low half of the
+ * key hash as a tag, the entry's position in the log), at most half full, finds them. Every new key
+ * costs one random access into the table, whose size is what decides cache and TLB misses on a
+ * million rows: 8-byte slots halve it against keeping whole entries in the table (measured: the
+ * 16-byte layout cost the ETL about 0.3–1 CPU-second more per million rows, the parsing worker on
+ * the other core included). The log is read only when a tag matches.
  *
  * A record whose key is new is `new`; same key and same fingerprint is an exact `duplicate`
  * (written once); same key and a different fingerprint is a `conflict` (rejected). The hashes are
@@ -50,12 +57,14 @@ export type DuplicateStatus = 'new' | 'duplicate' | 'conflict';
 
 const KEY_SEED = 0x9e3779b9;
 
-const STRIDE = 4; // key hi, key lo, content fingerprint, first line
+const ENTRY = 4; // log entry: key hi, key lo, content fingerprint, first line
 
 /** Remembers (key hash → content fingerprint, first line) for every record seen. */
 export class DuplicateIndex {
-  private table: Int32Array;
+  /** Two Int32 per slot: the key hash's low half (never 0) and 1 + the entry's index in the log (0 = empty). */
+  private slots: Int32Array;
   private mask: number;
+  private log: Int32Array;
   private used = 0;
   /** Line of the first record with the key, after check() returned 'duplicate' or 'conflict'. */
   firstLine = 0;
@@ -63,8 +72,9 @@ export class DuplicateIndex {
   constructor(initialCapacity = 1024) {
     let capacity = 16;
     while (capacity < initialCapacity) capacity *= 2;
-    this.table = new Int32Array(capacity * STRIDE);
+    this.slots = new Int32Array(capacity * 2);
     this.mask = capacity - 1;
+    this.log = new Int32Array((capacity / 2) * ENTRY);
   }
 
   /** Records seen (distinct keys). */
@@ -82,43 +92,58 @@ export class DuplicateIndex {
     SINGLE[0] = key;
     hashFields(SINGLE, KEY_SEED);
     const keyHi = lastHi;
-    const keyLo = lastLo | 1; // (0, 0) marks an empty slot
-    const table = this.table;
-    let slot = (keyHi ^ Math.imul(keyLo, 0x27d4eb2d)) & this.mask;
+    const keyLo = lastLo | 1; // the tag: never 0
+    const slots = this.slots;
+    let slot = slotOf(keyHi, keyLo, this.mask);
     for (;;) {
-      const at = slot * STRIDE;
-      const hi = table[at]!;
-      const lo = table[at + 1]!;
-      if (hi === 0 && lo === 0) break;
-      if (hi === keyHi && lo === keyLo) {
-        this.firstLine = table[at + 3]!;
-        return table[at + 2] === fingerprint ? 'duplicate' : 'conflict';
+      const position = slots[slot * 2 + 1]!;
+      if (position === 0) break;
+      if (slots[slot * 2] === keyLo) {
+        const at = (position - 1) * ENTRY;
+        const log = this.log;
+        if (log[at] === keyHi && log[at + 1] === keyLo) {
+          this.firstLine = log[at + 3]!;
+          return log[at + 2] === fingerprint ? 'duplicate' : 'conflict';
+        }
       }
       slot = (slot + 1) & this.mask;
     }
-    const at = slot * STRIDE;
-    table[at] = keyHi;
-    table[at + 1] = keyLo;
-    table[at + 2] = fingerprint;
-    table[at + 3] = line;
-    this.used++;
+    let log = this.log;
+    const at = this.used * ENTRY;
+    if (at === log.length) {
+      const longer = new Int32Array(log.length * 2);
+      longer.set(log);
+      this.log = log = longer;
+    }
+    log[at] = keyHi;
+    log[at + 1] = keyLo;
+    log[at + 2] = fingerprint;
+    log[at + 3] = line;
+    slots[slot * 2] = keyLo;
+    slots[slot * 2 + 1] = ++this.used;
     if (this.used * 2 > this.mask + 1) this.grow();
     return 'new';
   }
 
+  /** Doubles the table, re-inserting every entry from the log (read in order). */
   private grow(): void {
-    const old = this.table;
     const capacity = (this.mask + 1) * 2;
-    const table = new Int32Array(capacity * STRIDE);
-    this.table = table;
-    this.mask = capacity - 1;
-    for (let at = 0; at < old.length; at += STRIDE) {
-      const hi = old[at]!;
-      const lo = old[at + 1]!;
-      if (hi === 0 && lo === 0) continue;
-      let slot = (hi ^ Math.imul(lo, 0x27d4eb2d)) & this.mask;
-      while (table[slot * STRIDE] !== 0 || table[slot * STRIDE + 1] !== 0) slot = (slot + 1) & this.mask;
-      table.set(old.subarray(at, at + STRIDE), slot * STRIDE);
+    const slots = new Int32Array(capacity * 2);
+    const mask = capacity - 1;
+    const log = this.log;
+    for (let i = 0; i < this.used; i++) {
+      const keyLo = log[i * ENTRY + 1]!;
+      let slot = slotOf(log[i * ENTRY]!, keyLo, mask);
+      while (slots[slot * 2 + 1] !== 0) slot = (slot + 1) & mask;
+      slots[slot * 2] = keyLo;
+      slots[slot * 2 + 1] = i + 1;
     }
+    this.slots = slots;
+    this.mask = mask;
   }
+}
+
+/** The home slot of a key hash. */
+function slotOf(keyHi: number, keyLo: number, mask: number): number {
+  return (keyHi ^ Math.imul(keyLo, 0x27d4eb2d)) & mask;
 }

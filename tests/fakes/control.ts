@@ -13,6 +13,7 @@
  * | `POST /__fake/rate-limit` | body `{count, windowMs, retryAfterSeconds?}` or `null` (off) |
  * | `POST /__fake/latency` | body `{latencyMs, jitterMs?}` |
  * | `POST /__fake/reset` | back to the start state (records, faults, limits, log) |
+ * | anything else | the fake's own control routes (`ControlOptions.extra`), e.g. seeding records |
  */
 import type { FaultConfig, OneShotFault } from './fault-injection.js';
 import type { FakeServer } from './fake-http.js';
@@ -24,6 +25,8 @@ export interface ControlOptions {
   state?: () => unknown;
   /** Restores the fake's records to their start values (called by `POST /__fake/reset`). */
   reset?: () => void;
+  /** Fake-specific control routes (seeding, edits "by hand"); undefined for a route it does not know. */
+  extra?: (method: string, path: string, body: unknown) => FakeResponse | undefined;
 }
 
 function parse(raw: string): unknown {
@@ -89,7 +92,7 @@ export async function handleControl(
         server.reset();
         return json(200, { reset: true });
       default:
-        return json(404, { error: `unknown control route ${method} ${path}` });
+        return control.extra?.(method, path, body) ?? json(404, { error: `unknown control route ${method} ${path}` });
     }
   } catch (err) {
     return json(400, { error: err instanceof Error ? err.message : String(err) });

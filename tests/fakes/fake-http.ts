@@ -5,12 +5,14 @@
  * injection, a request log, and control endpoints under `/__fake/` (see `control.ts`).
  *
  * Order of processing for a request outside `/__fake/`:
- * read and parse the body (413 over the limit) → latency → rate limit (429) → fault → bad JSON (400)
+ * read the body (413 over the limit; `Content-Encoding: gzip` bodies are decompressed, 400 when
+ * that fails) and parse it → rate limit (429, counted on arrival) → latency → fault → bad JSON (400)
  * → `before` hook (auth) → route (or `notFound`) → answer (or, for `lostResponse`, reset).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gunzipSync } from 'node:zlib';
 import { handleControl, type ControlOptions } from './control.js';
 import { FaultController, type FaultConfig } from './fault-injection.js';
 import { mulberry32 } from './prng.js';
@@ -95,6 +97,7 @@ export interface FakeServer {
 const DEFAULT_LOGIN_PAGE = '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form method="post" action="/Account/Login"><input name="Email"><input name="Password" type="password"><button>Sign in</button></form></body></html>';
 
 class BodyTooLarge extends Error {}
+class BadEncoding extends Error {}
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -108,7 +111,15 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
         reject(new BodyTooLarge(`request body over ${limit} bytes`));
       } else chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (String(req.headers['content-encoding'] ?? '').toLowerCase() !== 'gzip') return resolve(body.toString('utf8'));
+      try {
+        resolve(gunzipSync(body).toString('utf8'));
+      } catch (error) {
+        reject(new BadEncoding(`the gzip request body cannot be decompressed: ${(error as Error).message}`));
+      }
+    });
     req.on('error', reject);
   });
 }
@@ -201,14 +212,12 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     try {
       rawBody = await readRaw();
     } catch (err) {
+      if (err instanceof BadEncoding) return finish(renderError(400, err.message, undefined));
       if (!(err instanceof BodyTooLarge)) throw err;
       finish(renderError(413, err.message, undefined), { connection: 'close' });
       return;
     }
     const fr: FakeRequest = { method, path, query: url.searchParams, headers: req.headers, params: {}, rawBody, body: parseJson(rawBody) };
-    const delay = latency.latencyMs + (latency.jitterMs > 0 ? jitterRandom() * latency.jitterMs : 0);
-    if (delay > 0) await sleep(delay, undefined, { signal: closing.signal });
-
     const limit = rateLimiter.take(fr);
     const limitHeaders = limit ? rateLimiter.headers(limit, !limit.allowed) : {};
     if (limit && !limit.allowed) {
@@ -218,6 +227,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       finish(body === undefined ? renderError(429, message, fr) : json(429, body), limitHeaders);
       return;
     }
+
+    // Latency is the server's processing time: a rate limiter in front of it (as in a reverse proxy
+    // or Rack::Attack) counts the request when it arrives, so a 429 is answered without it.
+    const delay = latency.latencyMs + (latency.jitterMs > 0 ? jitterRandom() * latency.jitterMs : 0);
+    if (delay > 0) await sleep(delay, undefined, { signal: closing.signal });
 
     const fault = faults.decide(fr);
     entry.fault = fault?.kind ?? null;

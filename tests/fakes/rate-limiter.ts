@@ -45,6 +45,11 @@ export interface RateLimitOptions {
   keyBy?: (req: FakeRequest) => string;
   /** Send the limit headers on every response, not only on 429. @default true for 'x-ratelimit' */
   headersOnEveryResponse?: boolean;
+  /**
+   * Windows aligned to the epoch (`floor(now / windowMs)`), as Rack::Attack counts (OpenProject),
+   * instead of starting at the first request after the previous window ended. @default false
+   */
+  alignToEpoch?: boolean;
 }
 
 /** The outcome of `take()`. */
@@ -103,7 +108,7 @@ export class FixedWindowRateLimiter {
     const now = this.now();
     let window = this.#windows.get(key);
     if (!window || now >= window.startMs + options.windowMs) {
-      window = { startMs: now, used: 0 };
+      window = { startMs: options.alignToEpoch ? Math.floor(now / options.windowMs) * options.windowMs : now, used: 0 };
       this.#windows.set(key, window);
     }
     const allowed = window.used < options.count;

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { fakeControl, type FakeControlClient } from './control-client.js';
+import type { FakeDevRevOptions } from './devrev.js';
 import type { FakeInnergyOptions } from './innergy.js';
 
 /** A fake running in its own process. */
@@ -67,4 +68,14 @@ export async function spawnFake(entry: string, options: object, timeoutMs = 20_0
 /** Spawns the fake INNERGY (`tests/fakes/innergy-main.ts`) in its own process. */
 export function spawnFakeInnergy(options: FakeInnergyOptions = {}, timeoutMs?: number): Promise<SpawnedFake> {
   return spawnFake(fileURLToPath(new URL('./innergy-main.ts', import.meta.url)), options, timeoutMs);
+}
+
+/** Spawns the fake InfluxDB (`tests/fakes/influx-main.ts`) in its own process; `apiKey` is its token. */
+export function spawnFakeInflux(options: import('./influx.js').FakeInfluxOptions = {}, timeoutMs?: number): Promise<SpawnedFake> {
+  return spawnFake(fileURLToPath(new URL('./influx-main.ts', import.meta.url)), options, timeoutMs);
+}
+
+/** Spawns the fake DevRev (`tests/fakes/devrev-main.ts`) in its own process; `apiKey` is its token. */
+export function spawnFakeDevRev(options: FakeDevRevOptions = {}, timeoutMs?: number): Promise<SpawnedFake> {
+  return spawnFake(fileURLToPath(new URL('./devrev-main.ts', import.meta.url)), options, timeoutMs);
 }

@@ -48,7 +48,7 @@ export function makeWorkspace(extraEnv: Record<string, string> = {}): Workspace 
 export function childEnv(env: Record<string, string>): Record<string, string> {
   const base: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || /^(MIGRATION_|INNERGY_|OPENPROJECT_|DEVREV_|INFLUX_|PPAK_|MATERIAL_|PM_DB|WAREHOUSE_DB|LOG_LEVEL|MAX_RETRIES)/.test(key)) continue;
+    if (value === undefined || /^(MIGRATION_|INNERGY_|OPENPROJECT_|DEVREV_|INFLUX_|PPAK_|MATERIAL_|PM_DB|WAREHOUSE_DB|LOG_LEVEL|MAX_RETRIES|SNOWFLAKE_|SLACK_|SMTP_|ALERT_)/.test(key)) continue;
     base[key] = value;
   }
   return { ...base, ...env };

@@ -30,6 +30,12 @@ export class CheckpointStore {
       .run(job, runId, key, JSON.stringify(value), nowIso());
   }
 
+  /** Every checkpoint of a run, by key. */
+  forRun(runId: string): Record<string, unknown> {
+    const rows = this.db.prepare('SELECT cp_key, value_json FROM checkpoints WHERE run_id = ? ORDER BY cp_key').all(runId) as { cp_key: string; value_json: string }[];
+    return Object.fromEntries(rows.map((row) => [row.cp_key, JSON.parse(row.value_json) as unknown]));
+  }
+
   /** Checkpoints of a job (tool), newest first. */
   listForJob(job: string): Checkpoint[] {
     const rows = this.db.prepare('SELECT * FROM checkpoints WHERE job = ? ORDER BY updated_at DESC').all(job) as (Omit<Checkpoint, 'value'> & { value_json: string })[];

@@ -2,7 +2,6 @@
  * Provenance: every write records where the record came from (file, sheet, line) and what it
  * became on the target, so `explain_record` can answer "why does this exist, and who changed it".
  */
-import type Database from 'better-sqlite3';
 import type { Db } from './sqlite.js';
 import { nowIso } from './sqlite.js';
 
@@ -27,47 +26,48 @@ export interface StoredProvenanceEvent extends ProvenanceEvent {
   at: string;
 }
 
-export class ProvenanceStore {
-  /** The insert statement, prepared once (a bulk writer records 100,000 events in a run). */
-  private insert: Database.Statement<unknown[]> | undefined;
-  private insertMany: Database.Statement<unknown[]> | undefined;
+type Statement = { run(...params: unknown[]): unknown };
 
+const INSERT = `INSERT INTO provenance (run_id, system, scope, kind, item_key, action, target_id, source_file, source_sheet, source_line, content_hash, detail, at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+export class ProvenanceStore {
   constructor(private readonly db: Db) {}
 
   record(event: ProvenanceEvent): void {
-    this.insert ??= this.db.prepare(
-      `INSERT INTO provenance (run_id, system, scope, kind, item_key, action, target_id, source_file, source_sheet, source_line, content_hash, detail, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.insert.run(
-        event.run_id,
-        event.system,
-        event.scope ?? null,
-        event.kind,
-        event.item_key,
-        event.action,
-        event.target_id ?? null,
-        event.source_file ?? null,
-        event.source_sheet ?? null,
-        event.source_line ?? null,
-        event.content_hash ?? null,
-        event.detail ?? null,
-        nowIso(),
-      );
+    this.insert(this.db.prepare(INSERT), event, nowIso());
   }
 
-  /**
-   * Many events of one run, system, kind and source at once (a set-based writer's batch): one
-   * statement over a JSON array, so 5,000 events cost one call instead of 5,000.
-   */
-  recordMany(common: Pick<ProvenanceEvent, 'run_id' | 'system' | 'scope' | 'kind' | 'source_file'>, events: readonly Pick<ProvenanceEvent, 'item_key' | 'action' | 'target_id' | 'detail'>[]): void {
-    if (!events.length) return;
-    this.insertMany ??= this.db.prepare(
-      `INSERT INTO provenance (run_id, system, scope, kind, item_key, action, target_id, source_file, detail, at)
-       SELECT ?, ?, ?, ?, value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', ?, value ->> '$[3]', ? FROM json_each(?)`,
+  /** Records many events in one transaction (e.g. every line of an ingested batch). */
+  recordMany(events: readonly ProvenanceEvent[]): void {
+    const statement = this.db.prepare(INSERT);
+    const at = nowIso();
+    this.db.transaction(() => {
+      for (const event of events) this.insert(statement, event, at);
+    })();
+  }
+
+  /** Deletes the events a run recorded on one system (a resumed run records them again). */
+  forgetRun(runId: string, system: string): number {
+    return this.db.prepare('DELETE FROM provenance WHERE run_id = ? AND system = ?').run(runId, system).changes;
+  }
+
+  private insert(statement: Statement, event: ProvenanceEvent, at: string): void {
+    statement.run(
+      event.run_id,
+      event.system,
+      event.scope ?? null,
+      event.kind,
+      event.item_key,
+      event.action,
+      event.target_id ?? null,
+      event.source_file ?? null,
+      event.source_sheet ?? null,
+      event.source_line ?? null,
+      event.content_hash ?? null,
+      event.detail ?? null,
+      at,
     );
-    const rows = JSON.stringify(events.map((event) => [event.item_key, event.action, event.target_id ?? null, event.detail ?? null]));
-    this.insertMany.run(common.run_id, common.system, common.scope ?? null, common.kind, common.source_file ?? null, nowIso(), rows);
   }
 
   /** Events for a record key, oldest first; `system` narrows the search when given. */

@@ -40,12 +40,17 @@ export function sourceWarnings(source: SourceRows, plan: AccPlan): string[] {
  * written while the next batch executes, so a crash can leave the last committed batch without it.
  */
 export function recordProvenance(ledger: Ledger, runId: string, scope: string, info: BatchInfo): void {
+  const source = qualified(ACC_VIEW);
   ledger.provenance.recordMany(
-    { run_id: runId, system: WAREHOUSE_SYSTEM, scope, kind: 'dim.issue', source_file: qualified(ACC_VIEW) },
     info.rows.map(({ action, values, changed }) => ({
+      run_id: runId,
+      system: WAREHOUSE_SYSTEM,
+      scope,
+      kind: 'dim.issue',
       item_key: values.sourceIssueId,
       action: action === 'insert' ? 'create' : 'update',
       target_id: `ACC/${values.sourceIssueId}/${values.sourceProjectId}`,
+      source_file: source,
       detail: `${values.displayId} in project ${values.sourceProjectId}, batch ${info.batch}${changed ? `, changed ${changed.join(', ')}` : ''}`,
     })),
   );

@@ -38,13 +38,13 @@ const COLUMNS: CsvColumnSpec<LibraryField> = {
 };
 
 /** Reads every material of the master; duplicates of a SKU keep the first and reject the rest. */
-export async function readMaterialLibrary(file: string, signal?: AbortSignal): Promise<{ materials: LibraryMaterial[]; rejects: LibraryReject[] }> {
+export async function readMaterialLibrary(file: string, signal?: AbortSignal, maxRecordSize?: number): Promise<{ materials: LibraryMaterial[]; rejects: LibraryReject[] }> {
   const label = path.basename(file);
   const materials: LibraryMaterial[] = [];
   const rejects: LibraryReject[] = [];
   const seen = new Map<string, number>();
   try {
-    for await (const row of readCsv(file, { columns: COLUMNS, label, aliasSource: 'the material library columns (sku,name,category,unit,unit_cost,active)', signal })) {
+    for await (const row of readCsv(file, { columns: COLUMNS, label, aliasSource: 'the material library columns (sku,name,category,unit,unit_cost,active)', signal, maxRecordSize })) {
       throwIfCancelled(signal);
       if (!row.ok) {
         rejects.push({ file: label, line: row.line, reason: row.reason });

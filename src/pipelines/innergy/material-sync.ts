@@ -7,6 +7,7 @@
  * CSV. Unchanged materials cost zero writes.
  */
 import path from 'node:path';
+import { ValidationError } from '../../engine/errors.js';
 import { applyCall, composePlan, executePlan, planRecords, samplePlan, type PlanSample, type RecordMapper, type RecordPlanItem } from '../../engine/plan-apply.js';
 import { itemsToApply } from '../../engine/plan.js';
 import type { RunContext } from '../../engine/run-context.js';
@@ -98,8 +99,13 @@ export function planMaterials(materials: readonly LibraryMaterial[], existing: r
 
 export async function runMaterialSync(input: MaterialSyncInput, ctx: RunContext, innergy: InnergyConnection | undefined): Promise<RunOutcome<MaterialSyncResult>> {
   ctx.progress.start('reading the material library');
-  const { materials, rejects } = await readMaterialLibrary(input.materialLibrary, ctx.signal);
+  const { materials, rejects } = await readMaterialLibrary(input.materialLibrary, ctx.signal, ctx.config.maxRecordBytes);
   const warnings = rejects.map((r) => `${r.file}:${r.line}: ${r.reason}`);
+  if (materials.length === 0 && rejects.length > 0) {
+    throw new ValidationError(`Every one of the ${rejects.length} rows of ${input.materialLibrary} was rejected; the first: ${warnings[0]}.`, {
+      action: 'Fix the material library (sku,name,category,unit,unit_cost,active; UTF-8; comma-separated) and run the sync again.',
+    });
+  }
   let existing: InnergyMaterial[] | undefined;
   if (innergy) {
     ctx.progress.start('reading INNERGY materials');

@@ -3,7 +3,7 @@
  * OutputFile one record per line, so a million projects never sit in memory at once.
  */
 import type { OutputFile } from '../../outputs/output-file.js';
-import { JsonBytes } from './project-json.js';
+import { JsonBytes, jsonLiteral } from './project-json.js';
 
 /**
  * Streams `{"export_date": …, "generated_at": …, "<key>": [ …records… ]}` into an OutputFile, one
@@ -56,5 +56,5 @@ export class CanonicalJsonWriter<T> {
   }
 }
 
-const FIRST = Buffer.from('\n    ');
-const NEXT = Buffer.from(',\n    ');
+const FIRST = jsonLiteral('\n    ');
+const NEXT = jsonLiteral(',\n    ');

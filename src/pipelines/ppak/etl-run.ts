@@ -39,6 +39,8 @@ export interface EtlRun {
   filteredWorkOrders: number;
   /** Output files to flush between batches. */
   outputs: OutputFile[];
+  /** Largest record read (MIGRATION_MAX_RECORD_BYTES). */
+  maxRecordSize?: number;
 }
 
 /** Counters at zero. */
@@ -78,7 +80,7 @@ export async function forEachRecord<F extends string>(
   const { signal, progress } = run.ctx;
   const fileName = path.basename(file);
   const counts = run.counts[entity];
-  const reader = new CsvReader(file, { columns, label: fileName, aliasSource: 'config/ppak_columns.json', signal });
+  const reader = new CsvReader(file, { columns, label: fileName, aliasSource: 'config/ppak_columns.json', signal, maxRecordSize: run.maxRecordSize });
   progress.start(`reading ${fileName}`);
   let headerSeen = false;
   for await (const batch of reader.batches()) {

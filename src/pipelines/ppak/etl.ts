@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import type { PathSandbox } from '../../config/sandbox.js';
-import { throwIfCancelled } from '../../engine/errors.js';
+import { throwIfCancelled, ValidationError } from '../../engine/errors.js';
 import type { RunContext } from '../../engine/run-context.js';
 import type { CanonicalMaterial, CanonicalProject } from '../../sources/canonical/schema.js';
 import { OutputFile } from '../../outputs/output-file.js';
@@ -95,8 +95,18 @@ export async function runPpakEtl(input: PpakEtlInput, ctx: PpakEtlContext): Prom
       }),
     );
 
-    // 8. Commit: fsync every temporary file, then rename them all into place.
+    // 8. Commit: fsync every temporary file, then rename them all into place. When every project
+    // row was rejected, only the rejects file and the summary are written: the canonical files of
+    // an earlier good run stay as they were.
     throwIfCancelled(signal);
+    const { projects: projectCounts } = result;
+    if (projectCounts.read > 0 && projectCounts.rejected === projectCounts.read) {
+      for (const file of [outputs.rejects, outputs.summary]) await file.commit();
+      throw new ValidationError(`Every one of the ${projectCounts.read} rows of ${path.basename(exportSet.files.projects)} was rejected, so no canonical file was written.`, {
+        action: `Read the reasons in ${outputs.rejects.file} (a wrong delimiter, encoding or header is the usual cause), fix the export and run the ETL again.`,
+        details: { rejects: outputs.rejects.file },
+      });
+    }
     const files = Object.values(outputs);
     for (const file of files) await file.finish();
     for (const file of files) await file.rename();
@@ -153,6 +163,7 @@ function createRun(
     rejectedJobs: new Set(),
     filteredWorkOrders: 0,
     outputs: [outputs.projects, outputs.materials, outputs.rejects],
+    maxRecordSize: ctx.config.maxRecordBytes,
   };
 }
 

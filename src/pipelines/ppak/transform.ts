@@ -157,15 +157,23 @@ export function parseDateCached(raw: string): Parsed<string> {
   return value;
 }
 
-function date(raw: string, label: string, file: string, line: number, key: string, context: TransformContext): string | null {
+/** A project date, or null with a warning when unreadable (the `job …` key of the message is built only then). */
+function date(raw: string, label: string, file: string, line: number, job: string, context: TransformContext): string | null {
   const value = parseDateCached(raw);
   if (value !== INVALID) return value;
   context.issues.invalidDates++;
-  context.warnings.addRow(`${where(file, line, key)}: ${label} '${raw}' is not a date (expected YYYY-MM-DD or MM/DD/YYYY); written as null`);
+  context.warnings.addRow(`${where(file, line, `job ${job}`)}: ${label} '${raw}' is not a date (expected YYYY-MM-DD or MM/DD/YYYY); written as null`);
   return null;
 }
 
-/** Builds a canonical project from a valid row (check {@link projectRejectReason} first). */
+/**
+ * Builds a canonical project from a valid row (check {@link projectRejectReason} first). The result
+ * satisfies CanonicalProjectSchema by construction, so the ETL does not validate it again per row:
+ * job number and name are non-empty (the reject reason), dates come from parseDate (YYYY-MM-DD with
+ * a four-digit year, or null), amounts from parseMoney (finite or null), SKUs are non-empty (trimmed
+ * cells, and mapping tables refuse an empty target), work orders come from transformWorkOrder and
+ * the line is ≥ 1. A change here must keep that true (the property test in transform-validity.test.ts).
+ */
 export function transformProject(
   record: Record<ProjectField, string>,
   file: string,
@@ -174,11 +182,10 @@ export function transformProject(
   context: TransformContext,
 ): CanonicalProject {
   const job = record.job_number;
-  const key = `job ${job}`;
   let amount = parseMoney(record.contract_amount);
   if (amount === INVALID) {
     context.issues.invalidAmounts++;
-    context.warnings.addRow(`${where(file, line, key)}: Contract Amount '${record.contract_amount}' is not an amount; written as null`);
+    context.warnings.addRow(`${where(file, line, `job ${job}`)}: Contract Amount '${record.contract_amount}' is not an amount; written as null`);
     amount = null;
   }
   if (record.customer === '') context.issues.missingCustomer++;
@@ -190,8 +197,8 @@ export function transformProject(
     phase: mapValue(record.phase, context.mappings.phase, context.unmapped.phase),
     ppak_status: record.status === '' ? null : record.status,
     ppak_phase: record.phase === '' ? null : record.phase,
-    start_date: date(record.start_date, 'Start Date', file, line, key, context),
-    due_date: date(record.due_date, 'Due Date', file, line, key, context),
+    start_date: date(record.start_date, 'Start Date', file, line, job, context),
+    due_date: date(record.due_date, 'Due Date', file, line, job, context),
     contract_amount: amount,
     material_skus: mapSkus(record.materials, context),
     work_orders: workOrders,

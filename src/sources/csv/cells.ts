@@ -7,11 +7,13 @@
  * csv-parse runs with `skip_records_with_error`, so a broken record is a `skip` event instead of
  * a thrown error; the only ones our options leave possible mean the rest of the file cannot be
  * read (an unbalanced quote), so a skip ends the read with a `stop`. A record still open after
- * `maxRecordSize` bytes is the same case caught early, which also bounds memory.
+ * `maxRecordSize` bytes is skipped to its line end (`oversized`) when it is outside quotes, and ends
+ * the read when it is inside an unbalanced quote; either way memory stays bounded. The slice-by-slice
+ * core is cell-stream.cjs, shared with the worker.
  */
-import { once } from 'node:events';
 import fs from 'node:fs';
-import { parse, type CsvError, type Options } from 'csv-parse';
+import { createRequire } from 'node:module';
+import type { CsvError, Options } from 'csv-parse';
 import { throwIfCancelled } from '../../engine/errors.js';
 
 /** csv-parse options of the reader (shared with the worker). `raw`, `info` and `max_record_size` stay off: each costs a check or copy per byte. */
@@ -22,6 +24,8 @@ export const PARSE_OPTIONS: Options = {
   relax_column_count: true,
   skip_records_with_error: true,
   skip_empty_lines: false,
+  // Every record ends at CRLF, LF or CR, whatever the first line used: exports mixing them are common.
+  record_delimiter: ['\r\n', '\n', '\r'],
 };
 
 /** Bytes read from the file at a time (then parsed in `chunkSize` slices). */
@@ -38,7 +42,21 @@ export interface CellBatch {
   rows: string[][];
   /** Set on the last batch when the rest of the file cannot be read. */
   stop?: CellStop;
+  /** Set when, after `rows`, a record longer than `maxRecordSize` was skipped: its size in bytes. */
+  oversized?: number;
 }
+
+/** The parsing core shared with the worker (cell-stream.cjs). */
+interface CellStream {
+  write(slice: Buffer): CellBatch[];
+  end(): Promise<CellBatch[]>;
+  destroy(): void;
+}
+
+const cellStream = createRequire(import.meta.url)('./cell-stream.cjs') as {
+  createCellStream(options: { options: Options; maxRecordSize: number }): CellStream;
+  stopOf(error: Pick<CsvError, 'code' | 'message'>): CellStop;
+};
 
 export interface CellSourceOptions {
   /** Bytes parsed per batch. */
@@ -49,56 +67,26 @@ export interface CellSourceOptions {
 }
 
 /** The stop a csv-parse skip event means. */
-export function stopOf(error: Pick<CsvError, 'code' | 'message'>): CellStop {
-  return { kind: error.code === 'CSV_QUOTE_NOT_CLOSED' ? 'open-quote' : 'unparseable', message: error.message };
-}
+export const stopOf: (error: Pick<CsvError, 'code' | 'message'>) => CellStop = cellStream.stopOf;
 
 /** Parses a file in the calling thread. */
 export async function* parseCells(file: string, options: CellSourceOptions): AsyncGenerator<CellBatch, void, undefined> {
   const input = fs.createReadStream(file, { highWaterMark: Math.max(READ_SIZE, options.chunkSize) });
-  const parser = parse(PARSE_OPTIONS);
-  let failure: unknown;
-  const skips: CsvError[] = [];
-  parser.on('error', (error) => {
-    failure ??= error;
-  });
-  parser.on('skip', (error: CsvError) => {
-    skips.push(error);
-  });
-  let parsed = 0;
-  let written = 0;
-  const collect = (): CellBatch => {
-    const rows: string[][] = [];
-    for (;;) {
-      const skip = skips[0];
-      if (skip !== undefined && (typeof skip.records === 'number' ? skip.records : parsed) <= parsed) return { rows, stop: stopOf(skip) };
-      const cells = parser.read() as string[] | null;
-      if (cells === null) break;
-      parsed++;
-      rows.push(cells);
-    }
-    return skips[0] === undefined ? { rows } : { rows, stop: stopOf(skips[0]) };
-  };
+  const stream = cellStream.createCellStream({ options: PARSE_OPTIONS, maxRecordSize: options.maxRecordSize });
   try {
     for await (const data of input) {
       const buffer = data as Buffer;
       for (let offset = 0; offset < buffer.length; offset += options.chunkSize) {
         throwIfCancelled(options.signal);
-        const slice = buffer.subarray(offset, offset + options.chunkSize);
-        parser.write(slice);
-        written += slice.length;
-        if (failure !== undefined) throw failure;
-        const batch = collect();
-        if (batch.stop === undefined && written - parser.info.bytes > options.maxRecordSize) batch.stop = { kind: 'open-quote', message: 'record too long' };
-        yield batch;
-        if (batch.stop !== undefined) return;
+        for (const batch of stream.write(buffer.subarray(offset, offset + options.chunkSize))) {
+          yield batch;
+          if (batch.stop !== undefined) return;
+        }
       }
     }
-    parser.end();
-    await once(parser, 'finish');
-    yield collect();
+    yield* await stream.end();
   } finally {
     input.destroy();
-    parser.destroy();
+    stream.destroy();
   }
 }

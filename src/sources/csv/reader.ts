@@ -13,10 +13,15 @@
  * bounded by `maxRecordSize`).
  *
  * Performance: parsing (cells.ts) runs in a worker thread for big files (worker-cells.ts), so
- * csv-parse and the caller's work overlap; csv-parse's `raw`, `info` and `max_record_size` options
- * cost it a check or a copy per byte, so they are off, and the reader counts lines, detects U+FFFD
- * and fingerprints each row in one pass over its values instead. Rows come in batches (one per
- * 64 KiB of file) so the per-row cost stays a plain loop; `rows()` gives them one by one.
+ * csv-parse and the caller's work overlap. That hides the caller's cost in wall time only when a
+ * second core is free; in CPU seconds (what `npm run bench:ppak` reports for the whole PPak ETL)
+ * csv-parse in the worker costs about what a plain csv-parse pass costs, and everything else — the
+ * hand-off, this reader, the transform and the output — must stay below that. So: csv-parse's
+ * `raw`, `info` and `max_record_size` options cost it a check or a copy per byte, so they are off,
+ * and the reader counts lines, detects U+FFFD and fingerprints each row in one pass over its values
+ * instead; the worker posts a batch as one string plus row widths (one join and one split per
+ * batch); rows come in batches (one per 64 KiB of file) so the per-row cost stays a plain loop;
+ * `rows()` gives them one by one.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -68,7 +73,10 @@ export interface CsvReaderOptions<F extends string> {
   signal?: AbortSignal;
   /** Bytes parsed per batch of rows. @default 65536 */
   chunkSize?: number;
-  /** A record still open after this many bytes is taken for an unbalanced quote. @default 1048576 */
+  /**
+   * A record still open after this many bytes is skipped to its line end and reported (outside
+   * quotes), or ends the read (inside an unbalanced quote). @default 1 MiB (MIGRATION_MAX_RECORD_BYTES)
+   */
   maxRecordSize?: number;
   /**
    * Parse in a worker thread (csv-parse on another core while the caller works on the rows).
@@ -147,6 +155,7 @@ export class CsvReader<F extends string = string> {
       const out: CsvRow<F>[] = [];
       const rows = batch.rows;
       for (let i = 0; i < rows.length; i++) this.accept(rows[i]!, out);
+      if (batch.oversized !== undefined) this.skipOversized(batch.oversized, options.maxRecordSize, out);
       if (batch.stop !== undefined) this.stop(batch.stop, out);
       if (out.length > 0) yield out;
       if (this.stopped) return;
@@ -166,6 +175,19 @@ export class CsvReader<F extends string = string> {
         : `this row cannot be parsed as CSV (${stop.message}); the rest of ${this.label} from this line on was not read`;
     out.push({ ok: false, line: this.nextLine, raw: '', reason });
     this.stopped = true;
+  }
+
+  /** Reports a record that was skipped for its size; reading goes on with the next line. */
+  private skipOversized(bytes: number, limit: number, out: CsvRow<F>[]): void {
+    const line = this.nextLine;
+    this.nextLine = line + 1;
+    const mib = (n: number) => `${(n / (1 << 20)).toFixed(1)} MiB`;
+    out.push({
+      ok: false,
+      line,
+      raw: '',
+      reason: `this record is ${mib(bytes)} long, over the limit of ${mib(limit)} per record (MIGRATION_MAX_RECORD_BYTES), so it was skipped: a value runs on without a line break or a closing delimiter — fix the file, or raise the limit if such records are expected`,
+    });
   }
 
   /** Classifies one parsed record: blank, header, error row or record. */

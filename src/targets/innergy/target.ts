@@ -22,34 +22,47 @@ export function indexByExternalKey<T extends { ExternalIdentifier?: string | nul
   return index;
 }
 
-/** The materials of one INNERGY tenant. */
-export function materialTarget(client: InnergyClient, baseUrl: string): Target<MaterialPayload> {
+/** What differs between INNERGY record kinds: their routes and their natural key. */
+interface KindOps<P, R extends { Id: string; ExternalIdentifier?: string | null }> {
+  create(payload: P, signal: AbortSignal): Promise<R>;
+  update(id: string, payload: P, signal: AbortSignal): Promise<unknown>;
+  list(signal: AbortSignal): Promise<R[]>;
+  /** The key of a record made by hand in INNERGY (no ExternalIdentifier). */
+  naturalKey(record: R): string | null | undefined;
+}
+
+function innergyTarget<P, R extends { Id: string; ExternalIdentifier?: string | null }>(kind: string, client: InnergyClient, baseUrl: string, ops: KindOps<P, R>): Target<P> {
   return {
     system: INNERGY_SYSTEM,
-    kind: 'material',
+    kind,
     scope: originScope(baseUrl),
     check: (signal) => client.check(signal),
-    create: async (payload, { signal }) => (await client.createMaterial(payload, signal)).Id,
+    create: async (payload, { signal }) => (await ops.create(payload, signal)).Id,
     update: async (id, payload, { signal }) => {
-      await client.updateMaterial(id, payload, signal);
+      await ops.update(id, payload, signal);
     },
-    lookup: async (keys, signal) => firstIds(indexByExternalKey<InnergyMaterial>(await client.listMaterials(signal), (m) => m.Sku), keys),
+    lookup: async (keys, signal) => firstIds(indexByExternalKey(await ops.list(signal), ops.naturalKey), keys),
   };
+}
+
+/** The materials of one INNERGY tenant. */
+export function materialTarget(client: InnergyClient, baseUrl: string): Target<MaterialPayload> {
+  return innergyTarget<MaterialPayload, InnergyMaterial>('material', client, baseUrl, {
+    create: (payload, signal) => client.createMaterial(payload, signal),
+    update: (id, payload, signal) => client.updateMaterial(id, payload, signal),
+    list: (signal) => client.listMaterials(signal),
+    naturalKey: (material) => material.Sku,
+  });
 }
 
 /** The projects of one INNERGY tenant. */
 export function projectTarget(client: InnergyClient, baseUrl: string): Target<ProjectPayload> {
-  return {
-    system: INNERGY_SYSTEM,
-    kind: 'project',
-    scope: originScope(baseUrl),
-    check: (signal) => client.check(signal),
-    create: async (payload, { signal }) => (await client.createProject(payload, signal)).Id,
-    update: async (id, payload, { signal }) => {
-      await client.updateProject(id, payload, signal);
-    },
-    lookup: async (keys, signal) => firstIds(indexByExternalKey<InnergyProject>(await client.listProjects(signal), (p) => p.Number), keys),
-  };
+  return innergyTarget<ProjectPayload, InnergyProject>('project', client, baseUrl, {
+    create: (payload, signal) => client.createProject(payload, signal),
+    update: (id, payload, signal) => client.updateProject(id, payload, signal),
+    list: (signal) => client.listProjects(signal),
+    naturalKey: (project) => project.Number,
+  });
 }
 
 function firstIds<T extends { Id: string }>(index: Map<string, T[]>, keys: ReadonlySet<string>): Map<string, string> {

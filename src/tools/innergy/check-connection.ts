@@ -1,7 +1,15 @@
 /** check_innergy_connection: verifies INNERGY's URL, API key and read permissions. */
 import { z } from 'zod';
 import { MigrationError } from '../../engine/errors.js';
+import { redactUrl } from '../../http/index.js';
 import { defineTool } from '../tool-definition.js';
+
+/** What to do when a check fails, by what failed (a check has no run to resume and no mode). */
+const CHECK_ADVICE: Record<string, string> = {
+  credentials: 'Fix INNERGY_API_KEY (the key of an INNERGY user allowed to read materials and projects), then run check_innergy_connection again.',
+  url: 'Fix INNERGY_API_BASE_URL (the API host, reachable from this machine), then run check_innergy_connection again.',
+  default: 'Check that the INNERGY key may read materials and projects, and that INNERGY_API_BASE_URL is the API host, then run check_innergy_connection again.',
+};
 
 export const checkInnergyConnectionTool = defineTool({
   name: 'check_innergy_connection',
@@ -18,7 +26,7 @@ export const checkInnergyConnectionTool = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   handler: async (_input, ctx) => {
     const { config, targets, logger } = ctx.deps;
-    const base_url = config.innergy.baseUrl ?? null;
+    const base_url = config.innergy.baseUrl ? redactUrl(config.innergy.baseUrl) : null;
     try {
       const check = await targets.innergy({ logger }).projects.check(ctx.signal);
       if (check.ok) {
@@ -26,11 +34,12 @@ export const checkInnergyConnectionTool = defineTool({
         return { structured: { ok: true, base_url, message, next_action: 'Run sync_innergy_material_library (dry run) next.' }, text: message };
       }
       const failed = check.findings.find((finding) => !finding.ok)!;
-      const [message, action = 'Fix the INNERGY settings and check again.'] = failed.detail.split(' What to do: ');
-      return { structured: { ok: false, base_url, message: message!, next_action: action }, text: failed.detail, isError: true };
+      const message = failed.detail.split(' What to do: ')[0]!;
+      return { structured: { ok: false, base_url, message, next_action: CHECK_ADVICE[failed.check] ?? CHECK_ADVICE.default! }, text: `${message} ${CHECK_ADVICE[failed.check] ?? CHECK_ADVICE.default!}`, isError: true };
     } catch (error) {
       if (!(error instanceof MigrationError)) throw error;
-      return { structured: { ok: false, base_url, message: error.message, next_action: error.action }, text: `${error.message} What to do: ${error.action}`, isError: true };
+      const next_action = error.kind === 'config' ? `${error.action} Then run check_innergy_connection again.` : error.action;
+      return { structured: { ok: false, base_url, message: error.message, next_action }, text: `${error.message} What to do: ${next_action}`, isError: true };
     }
   },
 });

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { FULL_CYCLE_JOBS, FULL_CYCLE_TOOL, runFullCycle } from '../../runbooks/full-cycle.js';
-import { parseDateRange } from '../../transform/date-range.js';
+import { isIsoDate, parseDateRange } from '../../transform/date-range.js';
 import { defineRunTool, resolvePathArgument } from '../run-tool-definition.js';
 import { waitSecondsArg } from '../run-tool.js';
 
@@ -29,7 +29,7 @@ export const runFullCycleTool = defineRunTool({
       .regex(/^\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD,YYYY-MM-DD')
       .optional()
       .describe('Keep only projects whose start date is in this inclusive range, e.g. 2024-01-01,2024-01-31.'),
-    export_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('Which export set (YYYY-MM-DD); default the newest.'),
+    export_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isIsoDate, 'not a calendar date (YYYY-MM-DD)').optional().describe('Which export set (YYYY-MM-DD); default the newest.'),
     material_library: z.string().optional().describe('Material library master CSV (default MATERIAL_LIBRARY_MASTER).'),
     dry_run: z.boolean().default(true).describe('true (default): every step plans only (the ETL still writes its local files); false: apply every step.'),
     wait_seconds: waitSecondsArg,

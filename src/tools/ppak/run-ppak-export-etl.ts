@@ -1,13 +1,13 @@
 /** run_ppak_export_etl: PPak CSV exports → canonical project/material files, rejects and a summary. */
 import { z } from 'zod';
 import { runPpakEtl } from '../../pipelines/ppak/etl.js';
-import { parseDateRange } from '../../transform/date-range.js';
+import { isIsoDate, parseDateRange } from '../../transform/date-range.js';
 import { etlNextAction } from '../../pipelines/ppak/next-action.js';
 import { PpakEtlResultSchema } from '../../pipelines/ppak/result.js';
 import { defineRunTool } from '../run-tool-definition.js';
 import { waitSecondsArg } from '../run-tool.js';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').refine(isIsoDate, 'not a calendar date (YYYY-MM-DD)');
 
 export const runPpakExportEtlTool = defineRunTool({
   name: 'run_ppak_export_etl',

@@ -1,6 +1,7 @@
 /** cancel_run: stops a running run cleanly; it stays resumable. */
 import { z } from 'zod';
 import { ValidationError } from '../../engine/errors.js';
+import { runIdArg } from '../run-tool.js';
 import { defineTool } from '../tool-definition.js';
 import { runView, runViewShape } from './run-view.js';
 
@@ -10,7 +11,7 @@ export const cancelRunTool = defineTool({
   title: 'Cancel run',
   description: 'Stops a running run after its in-flight records; the run ends cancelled and can be continued later with resume_run.',
   inputSchema: {
-    run_id: z.string().min(1).describe('The run to cancel.'),
+    run_id: runIdArg('The run to cancel.'),
   },
   outputSchema: runViewShape,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -24,7 +25,7 @@ export const cancelRunTool = defineTool({
     }
     runs.cancel(run_id);
     const run = await runs.wait(run_id, 10_000);
-    const view = runView(runs, run);
+    const view = runView(runs, run, ctx.deps.ledger);
     return { structured: view, text: `Run ${run_id} is ${run.status}. ${String(view.next_action)}` };
   },
 });

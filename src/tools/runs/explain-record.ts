@@ -1,6 +1,7 @@
 /** explain_record: where a record came from, what it became, and every run that touched it. */
 import { z } from 'zod';
-import { explainRecord } from '../../engine/records.js';
+import { ValidationError } from '../../engine/errors.js';
+import { explainRecord, knownSystems } from '../../engine/records.js';
 import { defineTool } from '../tool-definition.js';
 import { explainAdvice } from './advice.js';
 
@@ -10,8 +11,8 @@ export const explainRecordTool = defineTool({
   title: 'Explain record',
   description: 'Explains a migrated record by its external key (e.g. a PPak job number or material SKU): its source file and line, its target id and content hash, and the runs that wrote it.',
   inputSchema: {
-    system: z.string().optional().describe('Target system, e.g. innergy; omit to search every system.'),
-    key: z.string().min(1).describe('The external key: PPak job number, material SKU, WPR line key, issue id…'),
+    system: z.string().max(64).optional().describe('Target system, e.g. innergy; omit to search every system.'),
+    key: z.string().min(1).max(512).describe('The external key: PPak job number, material SKU, WPR line key, issue id…'),
   },
   outputSchema: {
     key: z.string().describe('The key asked about.'),
@@ -48,6 +49,12 @@ export const explainRecordTool = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: async ({ system, key }, ctx) => {
     const explanation = explainRecord(ctx.deps.ledger, key, system);
+    if (system && !explanation.found) {
+      const systems = knownSystems(ctx.deps.ledger);
+      if (!systems.includes(system)) {
+        throw new ValidationError(`The ledger has no record of any system named '${system}'.`, { action: `Pass one of: ${systems.join(', ') || '(none yet)'}, or leave system out to search every system.` });
+      }
+    }
     const { next_action, text } = explainAdvice(explanation);
     return { structured: { ...explanation, next_action }, text };
   },

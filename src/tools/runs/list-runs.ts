@@ -1,6 +1,6 @@
 /** list_runs: recent runs, newest first, optionally filtered by tool and status. */
 import { z } from 'zod';
-import { RUN_STATUSES } from '../run-tool.js';
+import { RUN_STATUSES, toolNameArg } from '../run-tool.js';
 import { defineTool } from '../tool-definition.js';
 
 export const listRunsTool = defineTool({
@@ -9,7 +9,7 @@ export const listRunsTool = defineTool({
   title: 'List runs',
   description: 'Lists recent runs, newest first, with their status; filter by tool or status to find a run to inspect or resume.',
   inputSchema: {
-    tool: z.string().optional().describe('Only runs of this tool, e.g. run_innergy_project_import.'),
+    tool: toolNameArg('Only runs of this tool, e.g. run_innergy_project_import.').optional(),
     status: z.enum(RUN_STATUSES).optional().describe('Only runs with this status, e.g. interrupted.'),
     limit: z.number().int().min(1).max(100).default(20).describe('At most this many runs (1–100, default 20).'),
   },

@@ -1,6 +1,8 @@
 /** reset_checkpoints: clears a tool's checkpoints so its next resume starts from the beginning. */
 import { z } from 'zod';
+import { ValidationError } from '../../engine/errors.js';
 import { resetCheckpoints } from '../../engine/housekeeping.js';
+import { toolNameArg } from '../run-tool.js';
 import { defineTool } from '../tool-definition.js';
 import { resetAdvice } from './advice.js';
 
@@ -10,7 +12,7 @@ export const resetCheckpointsTool = defineTool({
   title: 'Reset checkpoints',
   description: "Clears a tool's checkpoints (dry run by default: reports what would be cleared); identities are kept, so a restart re-finds existing records instead of duplicating them.",
   inputSchema: {
-    tool: z.string().min(1).describe('The tool whose checkpoints to clear, e.g. run_full_cycle.'),
+    tool: toolNameArg('The tool whose checkpoints to clear, e.g. run_full_cycle.'),
     dry_run: z.boolean().default(true).describe('true (default): only report what would be cleared; false: clear it.'),
   },
   outputSchema: {
@@ -22,6 +24,10 @@ export const resetCheckpointsTool = defineTool({
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   handler: async ({ tool, dry_run }, ctx) => {
+    const known = ctx.deps.runs.knownTools();
+    if (!known.includes(tool)) {
+      throw new ValidationError(`No tool named ${tool} has runs on this server.`, { action: `Pass one of: ${known.sort().join(', ')}.` });
+    }
     const reset = resetCheckpoints(ctx.deps.ledger, tool, { dryRun: dry_run });
     const { next_action, text } = resetAdvice(tool, dry_run, reset);
     return { structured: { tool, dry_run, ...reset, next_action }, text };

@@ -1,5 +1,6 @@
 /** The "run view" returned by get_run, resume_run and cancel_run: a run record, bounded, with what to do next. */
 import { z } from 'zod';
+import type { Ledger } from '../../engine/ledger/ledger.js';
 import type { RunRecord } from '../../engine/ledger/run-store.js';
 import type { RunManager } from '../../engine/run-manager.js';
 import { composeResult, reportUri } from '../run-result.js';
@@ -18,13 +19,14 @@ export const runViewShape = {
   attempts: z.number().describe('1 + the number of resumes.'),
   progress: progressShape.nullable().describe('Last known progress.'),
   error: runErrorShape.nullable().describe('Why the run stopped, when it did not succeed.'),
+  checkpoints: z.record(z.string(), z.unknown()).describe('What the run committed as it went (e.g. devrev_backfill: the last finished batch and line), by key; a resume starts from there.'),
   result: z.record(z.string(), z.unknown()).nullable().describe("The tool's result (same keys as the tool returns), null while running."),
   report_uri: z.string().describe('MCP resource URI of the Markdown report.'),
   next_action: z.string().describe('What to do next.'),
 };
 
 /** Builds the run view of a record. */
-export function runView(runs: RunManager, run: RunRecord): Record<string, unknown> {
+export function runView(runs: RunManager, run: RunRecord, ledger: Pick<Ledger, 'checkpoints'>): Record<string, unknown> {
   const composed = composeResult(runs, run);
   const finished = run.status !== 'running';
   return {
@@ -40,6 +42,7 @@ export function runView(runs: RunManager, run: RunRecord): Record<string, unknow
     attempts: run.attempts,
     progress: runs.progressOf(run.run_id),
     error: run.error,
+    checkpoints: ledger.checkpoints.forRun(run.run_id),
     result: finished ? composed : null,
     report_uri: reportUri(run.run_id),
     next_action: nextActionFor(run, String(composed.next_action ?? '')),

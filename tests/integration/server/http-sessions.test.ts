@@ -17,10 +17,21 @@ afterEach(async () => {
   ws.cleanup();
 });
 
-async function start(sessionIdleMs: number) {
+async function start(sessionIdleMs: number, maxSessions?: number) {
   ws = makeWorkspace({ MIGRATION_HTTP_TOKEN: 'session-test-token', LOG_LEVEL: 'error' });
   deps = createApp(loadConfig(ws.env, ws.dir));
-  server = await serveHttp(deps, { host: '127.0.0.1', port: 0, sessionIdleMs });
+  server = await serveHttp(deps, { host: '127.0.0.1', port: 0, sessionIdleMs, ...(maxSessions ? { maxSessions } : {}) });
+}
+
+const HEADERS = { Authorization: 'Bearer session-test-token', 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
+
+/** Opens a session with a raw initialize request; returns the response. */
+function initialize() {
+  return fetch(server.url, {
+    method: 'POST',
+    headers: HEADERS,
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'cap-test', version: '0' } } }),
+  });
 }
 
 function post(sessionId: string, body: unknown) {
@@ -65,5 +76,26 @@ describe('HTTP Host allow-list', () => {
       });
     expect(await statusFor(`migration.internal:${port}`)).toBe(400);
     expect(await statusFor(`evil.example:${port}`)).toBe(403);
+  });
+
+  it('caps concurrent sessions: the oldest idle one is closed, and with none idle a new one gets 503 with Retry-After', async () => {
+    await start(60_000, 2);
+    const first = (await initialize()).headers.get('mcp-session-id')!;
+    const second = (await initialize()).headers.get('mcp-session-id')!;
+    const third = await initialize();
+    expect(third.status).toBe(200);
+    const thirdId = third.headers.get('mcp-session-id')!;
+    expect((await post(first, { jsonrpc: '2.0', id: 2, method: 'tools/list' })).status).toBe(404);
+
+    // Both remaining sessions busy: an open SSE stream each.
+    const streams = await Promise.all(
+      [second, thirdId].map((id) => fetch(server.url, { method: 'GET', headers: { ...HEADERS, Accept: 'text/event-stream', 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' } })),
+    );
+    expect(streams.map((r) => r.status)).toEqual([200, 200]);
+    const refused = await initialize();
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(await refused.json()).toMatchObject({ error: expect.stringContaining('MIGRATION_HTTP_MAX_SESSIONS') });
+    for (const stream of streams) await stream.body?.cancel();
   });
 });

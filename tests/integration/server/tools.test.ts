@@ -139,9 +139,9 @@ describe('tool metadata across tools', () => {
 
   it('marks the tools that only read as read-only and those that write as writing', () => {
     const readOnly = tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name).sort();
-    expect(readOnly).toEqual(['acc_warehouse_gap_report', 'check_innergy_connection', 'explain_record', 'get_run', 'list_runs', 'migration_health_check'].sort());
-    // Tools that reach INNERGY or the warehouse databases say so.
-    for (const name of ['sync_innergy_material_library', 'run_innergy_project_import', 'check_innergy_connection', 'run_full_cycle', 'acc_warehouse_backfill', 'acc_warehouse_gap_report']) {
+    expect(readOnly).toEqual(['acc_warehouse_gap_report', 'check_devrev_connection', 'check_innergy_connection', 'check_openproject_connection', 'explain_record', 'get_run', 'list_runs', 'migration_health_check'].sort());
+    // Tools that reach a target say so.
+    for (const name of ['sync_innergy_material_library', 'run_innergy_project_import', 'check_innergy_connection', 'run_full_cycle', 'devrev_backfill', 'check_devrev_connection', 'wpr_cleanup_duplicates', 'check_openproject_connection', 'acc_warehouse_backfill', 'acc_warehouse_gap_report']) {
       expect(tools.find((t) => t.name === name)?.annotations?.openWorldHint, name).toBe(true);
     }
   });

@@ -55,7 +55,9 @@ describe('loadConfig defaults', () => {
     });
     expect(config.innergy).toEqual({ baseUrl: undefined, secret: undefined, rateLimit: { count: 10, windowMs: 1000 } });
     expect(config.openproject).toEqual({ baseUrl: undefined, secret: undefined, rateLimit: { count: 10, windowMs: 1000 } });
-    expect(config.devrev).toEqual({ baseUrl: 'https://api.devrev.ai', secret: undefined, rateLimit: { count: 50, windowMs: 10_000 } });
+    expect(config.devrev).toEqual({ baseUrl: 'https://api.devrev.ai', secret: undefined, rateLimit: { count: 50, windowMs: 10_000 }, creatorGroupField: 'tnt__creator_group' });
+    expect(config.alerts).toMatchObject({ slackWebhook: undefined, smtpHost: undefined, emailTo: [], errorRate: 0.1, batchSeconds: 60, apiErrors: 5 });
+    expect(config.snowflake).toMatchObject({ account: undefined, privateKeyPath: undefined, rateLimit: { count: 10, windowMs: 1000 } });
   });
 
   it('uses ./config when the working directory has one, else the config shipped with the package', () => {
@@ -121,7 +123,40 @@ describe('loadConfig values', () => {
     );
     expect(config.innergy).toEqual({ baseUrl: 'https://app.innergy.com', secret: 'innergy-key-123', rateLimit: { count: 5, windowMs: 1000 } });
     expect(config.openproject).toEqual({ baseUrl: 'https://op.example.com', secret: 'op-key-456', rateLimit: { count: 600, windowMs: 60_000 } });
-    expect(config.devrev).toEqual({ baseUrl: 'https://devrev.test', secret: 'devrev-token-789', rateLimit: { count: 50, windowMs: 10_000 } });
+    expect(config.devrev).toEqual({ baseUrl: 'https://devrev.test', secret: 'devrev-token-789', rateLimit: { count: 50, windowMs: 10_000 }, creatorGroupField: 'tnt__creator_group' });
+  });
+
+  it('reads the DevRev field, the Snowflake source and the alert channels and thresholds', () => {
+    const config = loadConfig(
+      {
+        DEVREV_CREATOR_GROUP_FIELD: 'tnt__owner_team',
+        SNOWFLAKE_ACCOUNT: 'myorg-acct',
+        SNOWFLAKE_USER: 'loader',
+        SNOWFLAKE_PRIVATE_KEY_PATH: 'keys/rsa_key.p8',
+        SNOWFLAKE_WAREHOUSE: 'WH',
+        SNOWFLAKE_DATABASE: 'DB',
+        SNOWFLAKE_SCHEMA: 'PUBLIC',
+        SLACK_WEBHOOK: 'https://hooks.slack.test/services/T/B/xyz',
+        SMTP_HOST: 'smtp.test',
+        SMTP_PORT: '2525',
+        ALERT_EMAIL: 'a@example.com, b@example.com',
+        ALERT_ERROR_RATE: '0.25',
+        ALERT_BATCH_SECONDS: '120',
+        ALERT_API_ERRORS: '10',
+      },
+      tmp.dir,
+    );
+    expect(config.devrev.creatorGroupField).toBe('tnt__owner_team');
+    expect(config.snowflake).toMatchObject({ account: 'myorg-acct', user: 'loader', privateKeyPath: path.join(tmp.dir, 'keys/rsa_key.p8'), warehouse: 'WH', database: 'DB', schema: 'PUBLIC' });
+    expect(config.alerts).toMatchObject({ slackWebhook: 'https://hooks.slack.test/services/T/B/xyz', smtpHost: 'smtp.test', smtpPort: 2525, emailTo: ['a@example.com', 'b@example.com'], errorRate: 0.25, batchSeconds: 120, apiErrors: 10 });
+    expect(redact('posting to https://hooks.slack.test/services/T/B/xyz')).not.toContain('/T/B/xyz');
+  });
+
+  it('refuses a creator-group field that is not a tenant field, and thresholds out of range', () => {
+    expect(() => loadConfig({ DEVREV_CREATOR_GROUP_FIELD: 'creator_group' }, tmp.dir)).toThrow(/DEVREV_CREATOR_GROUP_FIELD/);
+    expect(() => loadConfig({ ALERT_ERROR_RATE: '1.5' }, tmp.dir)).toThrow(/ALERT_ERROR_RATE/);
+    expect(() => loadConfig({ SMTP_PORT: 'twenty-five' }, tmp.dir)).toThrow(/SMTP_PORT/);
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' }, tmp.dir)).toThrow(/LOG_FORMAT/);
   });
 
   it('reads the HTTP transport settings, databases, InfluxDB, retries and log level', () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../src/engine/ledger/run-store.js';
+import { PathSandbox } from '../../../src/config/sandbox.js';
 import { renderResultMarkdown, writeRunReport } from '../../../src/engine/reports.js';
 import { clearSecrets, registerSecret } from '../../../src/logging/redact.js';
 import { makeTempDir } from './helpers/temp.js';
@@ -41,7 +42,7 @@ function run(overrides: Partial<RunRecord> = {}): RunRecord {
 describe('writeRunReport', () => {
   it('writes reports/<run_id>.json and .md under the output dir and returns their paths', async () => {
     const out = path.join(tmp.dir, 'out');
-    const paths = await writeRunReport(out, run(), { run_id: 'r-20261123-101112-abcdef', created: 3, next_action: 'Apply the plan.' }, '## Summary\n\n| created | 3 |');
+    const paths = await writeRunReport(new PathSandbox([tmp.dir]), out, run(), { run_id: 'r-20261123-101112-abcdef', created: 3, next_action: 'Apply the plan.' }, '## Summary\n\n| created | 3 |');
     expect(paths).toEqual({ json: path.join(out, 'reports', 'r-20261123-101112-abcdef.json'), markdown: path.join(out, 'reports', 'r-20261123-101112-abcdef.md') });
     const json = JSON.parse(fs.readFileSync(paths.json, 'utf8'));
     expect(json.result).toEqual({ run_id: 'r-20261123-101112-abcdef', created: 3, next_action: 'Apply the plan.' });
@@ -52,7 +53,7 @@ describe('writeRunReport', () => {
   });
 
   it('the Markdown report has the header table, the body and the next action', async () => {
-    const paths = await writeRunReport(tmp.dir, run(), { next_action: 'Apply the plan.' }, '## Summary\n\nbody text');
+    const paths = await writeRunReport(new PathSandbox([tmp.dir]), tmp.dir, run(), { next_action: 'Apply the plan.' }, '## Summary\n\nbody text');
     const md = fs.readFileSync(paths.markdown, 'utf8');
     expect(md.startsWith('# run_innergy_project_import — r-20261123-101112-abcdef\n')).toBe(true);
     expect(md).toContain('| status | succeeded |');
@@ -65,7 +66,7 @@ describe('writeRunReport', () => {
 
   it('the Markdown report of a failed run shows the error and what to do', async () => {
     const failed = run({ status: 'failed', dry_run: false, plan_id: null, error: { kind: 'auth', message: 'INNERGY answered 401.', action: 'Check INNERGY_API_KEY.' } });
-    const md = fs.readFileSync((await writeRunReport(tmp.dir, failed, {}, '')).markdown, 'utf8');
+    const md = fs.readFileSync((await writeRunReport(new PathSandbox([tmp.dir]), tmp.dir, failed, {}, '')).markdown, 'utf8');
     expect(md).toContain('| dry run | no |');
     expect(md).toContain('| plan id | – |');
     expect(md).toContain('## Error\n\nINNERGY answered 401.\n\n**What to do:** Check INNERGY_API_KEY.');
@@ -74,7 +75,7 @@ describe('writeRunReport', () => {
   it('redacts secrets from both reports', async () => {
     registerSecret('sk-live-9f8e7d6c5b');
     const leaky = run({ args: { note: 'key sk-live-9f8e7d6c5b' }, error: { kind: 'terminal', message: 'GET https://user:hunter22@host/x failed', action: 'Authorization: Bearer abc.def' } });
-    const paths = await writeRunReport(tmp.dir, leaky, { sample: ['Api-Key: sk-live-9f8e7d6c5b'] }, 'body with sk-live-9f8e7d6c5b');
+    const paths = await writeRunReport(new PathSandbox([tmp.dir]), tmp.dir, leaky, { sample: ['Api-Key: sk-live-9f8e7d6c5b'] }, 'body with sk-live-9f8e7d6c5b');
     for (const file of [paths.json, paths.markdown]) {
       const text = fs.readFileSync(file, 'utf8');
       expect(text).not.toContain('sk-live-9f8e7d6c5b');
@@ -84,8 +85,8 @@ describe('writeRunReport', () => {
   });
 
   it('overwrites the report of the same run (a resumed run)', async () => {
-    await writeRunReport(tmp.dir, run({ status: 'interrupted' }), {}, '');
-    const paths = await writeRunReport(tmp.dir, run({ status: 'succeeded', attempts: 2 }), {}, '');
+    await writeRunReport(new PathSandbox([tmp.dir]), tmp.dir, run({ status: 'interrupted' }), {}, '');
+    const paths = await writeRunReport(new PathSandbox([tmp.dir]), tmp.dir, run({ status: 'succeeded', attempts: 2 }), {}, '');
     expect(JSON.parse(fs.readFileSync(paths.json, 'utf8')).run).toMatchObject({ status: 'succeeded', attempts: 2 });
     expect(fs.readdirSync(path.join(tmp.dir, 'reports')).sort()).toEqual(['r-20261123-101112-abcdef.json', 'r-20261123-101112-abcdef.md']);
   });
@@ -111,5 +112,18 @@ describe('renderResultMarkdown', () => {
 
   it('lists strings as they are', () => {
     expect(renderResultMarkdown({ warnings: ['first', 'second'] })).toBe('## warnings\n\n- first\n- second\n');
+  });
+
+  it('refuses a reports folder that is a symlink leading outside the data roots, and writes nothing there', async () => {
+    const outside = makeTempDir('outside-');
+    try {
+      const out = path.join(tmp.dir, 'out');
+      fs.mkdirSync(out, { recursive: true });
+      fs.symlinkSync(outside.dir, path.join(out, 'reports'));
+      await expect(writeRunReport(new PathSandbox([tmp.dir]), out, run(), {}, '')).rejects.toMatchObject({ kind: 'outside_data_root' });
+      expect(fs.readdirSync(outside.dir)).toEqual([]);
+    } finally {
+      outside.cleanup();
+    }
   });
 });

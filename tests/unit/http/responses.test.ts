@@ -116,11 +116,35 @@ describe('responses and errors', () => {
     expect(received.body).toBe('{"Name":"A"}');
   });
 
-  it('sends credentials found in the base URL as basic auth', async () => {
-    const s = await serve([{ body: {} }]);
-    const client = fastClient(s.url.replace('http://', 'http://apikey:op-secret-1234@'), { target: 'OpenProject' });
-    await client.get('/api/v3/projects');
-    expect(s.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from('apikey:op-secret-1234').toString('base64')}`);
+  it('refuses a base URL that carries credentials, without showing the password', () => {
+    let caught: unknown;
+    try {
+      fastClient('http://apikey:op-secret-1234@127.0.0.1:9', { target: 'OpenProject' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ kind: 'config', message: expect.stringContaining('carries credentials') });
+    expect(JSON.stringify({ message: (caught as Error).message, action: (caught as { action: string }).action })).not.toContain('op-secret-1234');
+  });
+
+  it('follows a redirect on the same origin with the credentials', async () => {
+    const s = await serve([{ status: 307, headers: { location: '/api/v2/materials' } }, { body: { moved: true } }]);
+    const client = fastClient(s.url, { headers: { 'Api-Key': 'same-origin-key-1' } });
+    await expect(client.get('/api/materials')).resolves.toMatchObject({ body: { moved: true } });
+    expect(s.requests.map((r) => [r.url, r.headers['api-key']])).toEqual([
+      ['/api/materials', 'same-origin-key-1'],
+      ['/api/v2/materials', 'same-origin-key-1'],
+    ]);
+  });
+
+  it('refuses to follow a redirect to another origin and never sends the credentials there', async () => {
+    const elsewhere = await serve([{ body: { stolen: true } }]);
+    const s = await serve([{ status: 307, headers: { location: `${elsewhere.url}/collect` } }]);
+    const client = fastClient(s.url, { headers: { 'Api-Key': 'cross-origin-key-1' } });
+    const failure = client.post('/api/projects', { json: { Name: 'x' } });
+    await expect(failure).rejects.toMatchObject({ kind: 'config', stopsRun: true, message: expect.stringContaining('redirected') });
+    await expect(failure).rejects.toThrow(new RegExp(`${s.url}/api/projects to another origin, ${elsewhere.url}/collect`));
+    expect(elsewhere.requests).toHaveLength(0);
   });
 
   it('follows an absolute URL on the same origin and refuses another origin', async () => {

@@ -19,4 +19,14 @@ describe('ProvenanceStore', () => {
     expect(useLedger().provenance.forKey('J-1', undefined, 2).map((e) => e.run_id)).toEqual(['r-4', 'r-5']);
     expect(useLedger().provenance.forKey('nothing')).toEqual([]);
   });
+
+  it('records many events at once, and forgets the events of one run on one system', () => {
+    const events = Array.from({ length: 3 }, (_, i) => ({ run_id: 'r-1', system: 'wpr', kind: 'line', item_key: `O-${i}`, action: 'ingested', source_sheet: 'S', source_line: i + 2 }));
+    useLedger().provenance.recordMany(events);
+    useLedger().provenance.record({ run_id: 'r-1', system: 'innergy', kind: 'k', item_key: 'O-0', action: 'created' });
+    useLedger().provenance.record({ run_id: 'r-2', system: 'wpr', kind: 'line', item_key: 'O-0', action: 'ingested' });
+    expect(useLedger().provenance.forKey('O-1')).toEqual([expect.objectContaining({ run_id: 'r-1', source_sheet: 'S', source_line: 3 })]);
+    expect(useLedger().provenance.forgetRun('r-1', 'wpr')).toBe(3);
+    expect(useLedger().provenance.forKey('O-0').map((e) => `${e.run_id}/${e.system}`)).toEqual(['r-1/innergy', 'r-2/wpr']);
+  });
 });

@@ -117,6 +117,39 @@ describe.each([
     expect(reader.header).toBeUndefined();
   });
 
+  it.each([
+    ['a CRLF header followed by LF rows', 'ID,Name,Amount\r\n1,Ann,10\n2,Bob,20\n3,Cy,30\n'],
+    ['one LF row in a CRLF file', 'ID,Name,Amount\r\n1,Ann,10\r\n2,Bob,20\n3,Cy,30\r\n'],
+    ['CR line ends', 'ID,Name,Amount\r1,Ann,10\r2,Bob,20\r3,Cy,30\r'],
+    ['a mix of all three', 'ID,Name,Amount\n1,Ann,10\r2,Bob,20\r\n3,Cy,30'],
+  ])('reads every record of %s, with exact lines', async (_case, text) => {
+    const { rows } = await read(tmp.write('mixed.csv', text), { chunkSize: 7 });
+    expect(summarize(rows)).toEqual([
+      { line: 2, record: { id: '1', name: 'Ann', amount: '10' } },
+      { line: 3, record: { id: '2', name: 'Bob', amount: '20' } },
+      { line: 4, record: { id: '3', name: 'Cy', amount: '30' } },
+    ]);
+  });
+
+  it('skips a record over the size limit with its own reason and reads on from the next line', async () => {
+    const huge = 'x'.repeat(300_000);
+    const file = tmp.write('huge.csv', `ID,Name,Amount\r\n1,Ann,10\r\n2,${huge},20\r\n3,Cy,30\n4,Di,40\r\n`);
+    const { rows, reader } = await read(file, { maxRecordSize: 100_000 });
+    expect(summarize(rows)).toEqual([
+      { line: 2, record: { id: '1', name: 'Ann', amount: '10' } },
+      { line: 3, error: expect.stringMatching(/over the limit of 0\.1 MiB per record.*MIGRATION_MAX_RECORD_BYTES/) },
+      { line: 4, record: { id: '3', name: 'Cy', amount: '30' } },
+      { line: 5, record: { id: '4', name: 'Di', amount: '40' } },
+    ]);
+    expect(reader.stopped).toBe(false);
+  });
+
+  it('reports an oversized last record without a line end', async () => {
+    const file = tmp.write('tail.csv', `ID,Name,Amount\n1,Ann,10\n2,${'y'.repeat(300_000)}`);
+    const { rows } = await read(file, { maxRecordSize: 100_000 });
+    expect(summarize(rows)).toEqual([{ line: 2, record: { id: '1', name: 'Ann', amount: '10' } }, { line: 3, error: expect.stringContaining('over the limit') }]);
+  });
+
   it('reads a header-only file as a header and no rows', async () => {
     const { rows, reader } = await read(tmp.write('header.csv', 'ID,Name\r\n'));
     expect(rows).toEqual([]);
@@ -145,6 +178,17 @@ describe.each([
     const large = await read(file);
     expect(summarize(small.rows)).toEqual(summarize(large.rows));
     expect(large.rows.at(-1)?.line).toBe(501 + Math.floor(500 / 7));
+  });
+
+  it('reads control characters (U+0001, and a NUL that ends the packed hand-off) inside values like any other', async () => {
+    const lines = ['ID,Name,Amount'];
+    for (let i = 1; i <= 300; i++) lines.push(i === 100 ? `${i},soh\u0001 ${i},${i}` : i === 200 ? `${i},nul\u0000 ${i},` : `${i},,"${i}"`);
+    const file = tmp.write('control.csv', `${lines.join('\n')}\n`);
+    const { rows } = await read(file, { chunkSize: 256 });
+    expect(rows).toHaveLength(300);
+    expect(summarize(rows)[99]).toEqual({ line: 101, record: { id: '100', name: 'soh\u0001 100', amount: '100' } });
+    expect(summarize(rows)[199]).toEqual({ line: 201, record: { id: '200', name: 'nul\u0000 200', amount: '' } });
+    expect(summarize(rows)[299]).toEqual({ line: 301, record: { id: '300', name: '', amount: '300' } });
   });
 
   it('stops with a CancelledError when the signal is aborted', async () => {
