@@ -78,6 +78,9 @@ beforeAll(async () => {
   record(await callTool(a.client, 'check_innergy_connection'));
   const file = writeCanonicalProjects(ws.outputDir, 5);
   record(await callToCompletion(a.client, 'run_innergy_project_import', { canonical_file: file }));
+  // ACC: PM_DB_URL (PostgreSQL) and WAREHOUSE_DB_URL (SQL Server) answer nothing: the errors name host and port only.
+  record(await callTool(a.client, 'acc_warehouse_gap_report'));
+  record(await callToCompletion(a.client, 'acc_warehouse_backfill', { dry_run: false }));
   await a.close();
   stderr += a.stderr();
 
