@@ -4,6 +4,8 @@
  * it shows up as an unexpected entry and fails the assertion.
  */
 import { expect } from 'vitest';
+import type { InnergyProjectSeed } from '../../fakes/innergy.js';
+import { canonicalProject } from '../../helpers/canonical.js';
 
 interface FakeRecord {
   Id: string;
@@ -30,4 +32,21 @@ export function expectExactlyOnce(records: readonly FakeRecord[], keys: Iterable
 /** Job numbers J-000001 … J-<count>, as `writeCanonicalProjects` numbers them. */
 export function jobNumbers(count: number, from = 1): string[] {
   return Array.from({ length: count }, (_, i) => `J-${String(from + i).padStart(6, '0')}`);
+}
+
+/** Canonical project `i` (see `canonicalProject`) as INNERGY holds it once imported, with `overrides`. */
+export function importedProject(i: number, overrides: InnergyProjectSeed = {}): InnergyProjectSeed {
+  const p = canonicalProject(i);
+  return {
+    Number: p.ppak_job_number,
+    Name: p.name,
+    CustomerName: p.customer_name ?? undefined,
+    Status: p.status,
+    Phase: p.phase,
+    StartDate: p.start_date,
+    DueDate: p.due_date,
+    ContractAmount: p.contract_amount === null ? null : { Value: p.contract_amount },
+    ExternalIdentifier: p.ppak_job_number,
+    ...overrides,
+  };
 }

@@ -6,20 +6,16 @@
  */
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { toProjectPayload } from '../../../src/pipelines/innergy/project-import.js';
-import { startFakeInnergy, type FakeInnergy, type FakeInnergyOptions, type InnergyProjectSeed } from '../../fakes/innergy.js';
-import { canonicalProject, writeCanonicalProjects } from '../../helpers/canonical.js';
+import { seedProject, startFakeInnergy, type FakeInnergy, type FakeInnergyOptions } from '../../fakes/innergy.js';
+import { writeCanonicalProjects } from '../../helpers/canonical.js';
 import { callToCompletion, connectInProcess, type InProcessSession } from '../../helpers/mcp.js';
 import { makeWorkspace, type Workspace } from '../../helpers/workspace.js';
-import { jobNumbers } from './fake-records.js';
+import { importedProject as imported, jobNumbers } from './fake-records.js';
 
 const PAGE = 40;
 let fake: FakeInnergy | undefined;
 let ws: Workspace;
 let session: InProcessSession | undefined;
-
-/** Canonical project `i` as INNERGY holds it once imported. */
-const imported = (i: number): InnergyProjectSeed => ({ ...toProjectPayload(canonicalProject(i)), ContractAmount: { Value: canonicalProject(i).contract_amount ?? null } });
 
 beforeEach(() => {
   ws = makeWorkspace();
@@ -50,7 +46,7 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 describe('paged reads', () => {
   it('reads every project page exactly once per run: ceil(records / page size) list GETs', async () => {
     const total = 250;
-    const client = await start({ maxPageSize: PAGE, projects: range(total).map(imported) });
+    const client = await start({ maxPageSize: PAGE, projects: range(total).map((i) => imported(i)) });
     const file = writeCanonicalProjects(ws.outputDir, total);
     const pages = Math.ceil(total / PAGE);
 
@@ -86,7 +82,7 @@ describe('paged reads', () => {
 describe('a plan approved before INNERGY changed', () => {
   /** Jobs 1–4 in INNERGY (job 2 with an old name), jobs 1–6 in the file: 2 creates, 1 update planned. */
   async function planned() {
-    const client = await start({ projects: [1, 2, 3, 4].map((i) => (i === 2 ? { ...imported(i), Name: 'Old name' } : imported(i))) });
+    const client = await start({ projects: [1, 2, 3, 4].map((i) => imported(i, i === 2 ? { Name: 'Old name' } : {})) });
     const file = writeCanonicalProjects(ws.outputDir, 6);
     const dry = await callToCompletion(client, 'run_innergy_project_import', { canonical_file: file });
     expect(dry.structured).toMatchObject({ status: 'succeeded', created: 2, updated: 1, unchanged: 3 });
@@ -108,7 +104,7 @@ describe('a plan approved before INNERGY changed', () => {
 
   it('is refused as stale when a planned project appeared in INNERGY meanwhile, and nothing is written', async () => {
     const { client, file, planId } = await planned();
-    fake!.state.projects.push({ ...(imported(5) as never), Id: 'made-by-hand-5' });
+    fake!.state.projects.push(seedProject(imported(5), 'made-by-hand-5'));
 
     const applied = await callToCompletion(client, 'run_innergy_project_import', { canonical_file: file, dry_run: false, plan_id: planId });
     expect(applied.structured.error).toMatchObject({ kind: 'stale_plan' });

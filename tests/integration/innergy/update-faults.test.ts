@@ -6,11 +6,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contentHash } from '../../../src/engine/canonical-hash.js';
 import { toProjectPayload } from '../../../src/pipelines/innergy/project-import.js';
-import { startFakeInnergy, type FakeInnergy, type InnergyProjectSeed } from '../../fakes/innergy.js';
+import { startFakeInnergy, type FakeInnergy } from '../../fakes/innergy.js';
 import { canonicalProject, writeCanonicalProjects } from '../../helpers/canonical.js';
 import { callTool, callToCompletion, connectInProcess, type InProcessSession } from '../../helpers/mcp.js';
 import { makeWorkspace, type Workspace } from '../../helpers/workspace.js';
-import { expectExactlyOnce, jobNumbers } from './fake-records.js';
+import { expectExactlyOnce, importedProject, jobNumbers } from './fake-records.js';
 
 const COUNT = 6;
 let fake: FakeInnergy;
@@ -19,10 +19,7 @@ let session: InProcessSession | undefined;
 let file: string;
 
 /** Project `i` as INNERGY holds it before the import: everything equal but its old name. */
-function seeded(i: number): InnergyProjectSeed {
-  const payload = toProjectPayload(canonicalProject(i));
-  return { ...payload, Name: `Old name ${i}`, ContractAmount: payload.ContractAmount ?? null };
-}
+const seeded = (i: number) => importedProject(i, { Name: `Old name ${i}` });
 
 beforeEach(async () => {
   ws = makeWorkspace();
