@@ -47,10 +47,16 @@ describe('approved plans and resume', () => {
     expect(broken.structured.status).toBe('interrupted');
     fake.faults.clear();
 
+    // Every create of the broken run was answered 503 before INNERGY stored anything.
+    expect(fake.state.projects).toHaveLength(0);
+    const postsBefore = fake.requests.count({ method: 'POST' });
+
     writeCanonicalProjects(ws.outputDir, 40);
     const refused = await callToCompletion(session.client, 'resume_run', { run_id: broken.structured.run_id });
     expect(refused.structured).toMatchObject({ status: 'failed', error: { kind: 'stale_plan' } });
-    expect(fake.state.projects.length).toBeLessThanOrEqual(12);
+    expect(fake.state.projects).toHaveLength(0);
+    expect(fake.requests.count({ method: 'POST' })).toBe(postsBefore);
+    expect(fake.requests.count({ method: 'PUT' })).toBe(0);
 
     writeCanonicalProjects(ws.outputDir, 12);
     const again = await callToCompletion(session.client, 'run_innergy_project_import', { canonical_file: file });
