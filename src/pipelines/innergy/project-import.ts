@@ -112,10 +112,11 @@ export async function runProjectImport(input: ProjectImportInput, ctx: RunContex
   try {
     outcome = await executePlan({ ctx, plan, dryRun: input.dryRun, planId: input.planId, phases: [{ label: 'writing INNERGY projects', target: innergy.projects }] });
   } finally {
-    // Even when the run stops (auth error, open circuit, cancel), the ids of the projects already
-    // created go into the canonical file.
+    // Even when the run stops (auth error, open circuit, cancel), the ids of the projects this run
+    // already wrote go into the canonical file. A run refused before writing (a stale plan) wrote
+    // nothing, so it leaves the file as it was.
     if (!input.dryRun) {
-      const ids = idsOfRun(ctx, outcome?.items ?? plan.items, innergy.projects);
+      const ids = idsOfRun(ctx, outcome?.items ?? [], innergy.projects);
       updatedFile = await writeInnergyIds(input.canonicalFile, ids).catch((error: unknown) => {
         ctx.logger.error(`Could not write innergy_id values back into ${input.canonicalFile}: ${(error as Error).message}`);
         return false;

@@ -92,11 +92,13 @@ describe('a plan approved before INNERGY changed', () => {
   it('is refused as stale when a project changed in INNERGY only, and nothing is written', async () => {
     const { client, file, planId } = await planned();
     fake!.state.projects.find((p) => p.ExternalIdentifier === 'J-000001')!.Name = 'Renamed in INNERGY';
+    const fileBefore = fs.readFileSync(file, 'utf8');
 
     const applied = await callToCompletion(client, 'run_innergy_project_import', { canonical_file: file, dry_run: false, plan_id: planId });
     expect(applied.isError).toBe(true);
     expect(applied.structured.error).toMatchObject({ kind: 'stale_plan' });
     expect(writes()).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toBe(fileBefore);
     expect(fake!.state.projects.map((p) => [p.ExternalIdentifier, p.Name])).toEqual([
       ['J-000001', 'Renamed in INNERGY'], ['J-000002', 'Old name'], ['J-000003', 'Project 3'], ['J-000004', 'Project 4'],
     ]);
