@@ -62,7 +62,8 @@ function expectOnlyCycleWrites(): void {
   expect(fake.requests.count({ method: 'PUT' })).toBe(0);
 }
 
-describe('run_full_cycle job locks', () => {
+// Server and CLI start-ups take seconds each on a loaded machine (a safety net, not a bound under test).
+describe('run_full_cycle job locks', { timeout: 120_000 }, () => {
   it('refuses the tools of its steps as busy over the same MCP connection, and they write nothing', async () => {
     const busyLibrary = writeMaterialLibrary(path.join(ws.dir, 'data', 'busy_materials.csv'), 5, 'BUSY');
     const busyProjects = writeCanonicalProjects(path.join(ws.outputDir, 'busy'), 5);

@@ -5,7 +5,6 @@
  * on time; the verdict counts the fake's records: every item exactly once.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeInnergy, type FakeInnergy } from '../../fakes/innergy.js';
 import { readProjects } from '../../helpers/canonical.js';
@@ -67,7 +66,8 @@ function expectEachOnce(counts: Map<string | null, number>, keys: readonly strin
   expect([...counts.values()].every((n) => n === 1)).toBe(true);
 }
 
-describe('resume after kill -9', () => {
+// Two server start-ups and hundreds of paced writes: minutes on a loaded 2-core machine (a safety net, not a bound under test).
+describe('resume after kill -9', { timeout: 180_000 }, () => {
   it('finishes the material sync with every material exactly once, across more than one page', async () => {
     // 250 materials: the kill comes after the first page (100) is full, so the resume's read of
     // INNERGY must page to find what the killed server created.
@@ -88,7 +88,7 @@ describe('resume after kill -9', () => {
 
   it('finishes run_full_cycle from the step that was killed, with every project and material exactly once', async () => {
     const projects = 150;
-    writePpakExport(path.join(ws.exportDir), projects);
+    writePpakExport(ws.exportDir, projects);
     writeMaterialLibrary(ws.materialLibrary, 5);
     const runId = await killMidRun('run_full_cycle', {}, () => fake.state.projects.length >= 30);
     expect(fake.state.projects.length).toBeLessThan(projects);
