@@ -1,7 +1,5 @@
-/** HTTP sessions: stateful sessions are reused while active and closed when idle. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+/** HTTP sessions: stateful sessions are kept while used and closed when idle; a cap on sessions; the Host allow-list. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { closeApp, createApp, type AppDeps } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config/env.js';
 import { serveHttp, type RunningHttpServer } from '../../../src/server/http.js';
@@ -15,6 +13,7 @@ afterEach(async () => {
   await server?.close();
   await closeApp(deps);
   ws.cleanup();
+  vi.useRealTimers();
 });
 
 async function start(sessionIdleMs: number, maxSessions?: number) {
@@ -42,19 +41,39 @@ function post(sessionId: string, body: unknown) {
   });
 }
 
-describe('HTTP sessions', () => {
-  it('keeps a session while it is used and forgets it after the idle timeout', async () => {
-    await start(300);
-    const transport = new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { Authorization: 'Bearer session-test-token' } } });
-    const client = new Client({ name: 'session-test', version: '0' });
-    await client.connect(transport);
-    const sessionId = transport.sessionId!;
-    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+/** Opens a session (initialize, then the initialized notification); returns its id. */
+async function openSession(): Promise<string> {
+  const init = await initialize();
+  expect(init.status).toBe(200);
+  const id = init.headers.get('mcp-session-id')!;
+  await init.text();
+  const initialized = await post(id, { jsonrpc: '2.0', method: 'notifications/initialized' });
+  await initialized.text();
+  return id;
+}
 
-    await new Promise((resolve) => setTimeout(resolve, 900));
-    const stale = await post(sessionId, { jsonrpc: '2.0', id: 9, method: 'tools/list' });
-    expect(stale.status).toBe(404);
-    await client.close().catch(() => {});
+/** Lists tools in a session; returns the HTTP status (the body is read to the end). */
+async function use(sessionId: string, id: number): Promise<number> {
+  const response = await post(sessionId, { jsonrpc: '2.0', id, method: 'tools/list' });
+  await response.text();
+  return response.status;
+}
+
+describe('HTTP sessions', () => {
+  it('keeps a session in use past the idle timeout, and expires the one left idle', async () => {
+    // The server's clock (Date) and its idle sweeper (setInterval) are the test's; sockets are real.
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    await start(1000);
+    const used = await openSession();
+    const idle = await openSession();
+
+    // Four requests 400 ms apart: 1600 ms in all, beyond the 1000 ms idle timeout, each gap below it.
+    for (let i = 1; i <= 4; i += 1) {
+      vi.advanceTimersByTime(400);
+      expect(await use(used, i)).toBe(200);
+    }
+    expect(await use(idle, 9)).toBe(404);
+    expect(await use(used, 10)).toBe(200);
   });
 });
 

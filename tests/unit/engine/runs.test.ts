@@ -459,12 +459,37 @@ describe('RunManager.resume guards', () => {
     expect(() => manager.resume(record.run_id)).toThrow(/plan was stale/);
   });
 
-  it('lets only one of two resumes of the same run through', async () => {
+  it('lets only one of two resumes of the same run through, when two processes race past the status check', async () => {
     const record = await finished(async () => {
       throw new TransientError('target down');
     });
-    manager.registerFactory('test_tool', () => definition(succeed()));
-    expect(ledger.runs.reopen(record.run_id, { pid: 1, host: 'elsewhere' })).toBe(true);
-    expect(ledger.runs.reopen(record.run_id, { pid: 2, host: 'elsewhere' })).toBe(false);
+    // A second process on the same state dir: its own ledger connection and run manager.
+    const otherLedger = Ledger.open(config.stateDir);
+    const other = new RunManager({ ledger: otherLedger, config, logger: getLogger() });
+    try {
+      let executions = 0;
+      const counted = () => definition(async () => {
+        executions += 1;
+        return { result: { created: 1 }, nextAction: 'done' };
+      });
+      other.registerFactory('test_tool', counted);
+      // This manager's resume checks the run (interrupted), then builds its definition; the other
+      // process's resume runs right then, before this one claims the run.
+      let raced: ReturnType<RunManager['resume']> | undefined;
+      manager.registerFactory('test_tool', () => {
+        raced ??= other.resume(record.run_id);
+        return counted();
+      });
+
+      expect(() => manager.resume(record.run_id)).toThrow(/resumed by another process/);
+      expect(raced?.runId).toBe(record.run_id);
+      const final = await other.wait(record.run_id, 5000);
+      expect(final).toMatchObject({ status: 'succeeded', attempts: 2, result: { created: 1 } });
+      expect(executions).toBe(1);
+      expect(manager.isActive(record.run_id)).toBe(false);
+    } finally {
+      await other.shutdown(1000);
+      otherLedger.close();
+    }
   });
 });
