@@ -12,7 +12,7 @@ import { startFakeInnergy, type FakeInnergy } from '../../fakes/innergy.js';
 import { writeCanonicalProjects } from '../../helpers/canonical.js';
 import { callTool, connectStdio, type StdioSession } from '../../helpers/mcp.js';
 import { makeWorkspace, type Workspace } from '../../helpers/workspace.js';
-import { spawnCli, waitFor, writeMaterialLibrary } from './fixtures.js';
+import { spawnCli, waitFor, writeMaterialLibrary } from '../../helpers/run-fixtures.js';
 
 const ERROR_META = 'migration-mcp/error';
 let fake: FakeInnergy;

@@ -10,7 +10,7 @@ import { startFakeInnergy, type FakeInnergy } from '../../fakes/innergy.js';
 import { readProjects } from '../../helpers/canonical.js';
 import { callTool, connectStdio, type StdioSession } from '../../helpers/mcp.js';
 import { makeWorkspace, type Workspace } from '../../helpers/workspace.js';
-import { jobNumber, sku, waitFor, writeMaterialLibrary, writePpakExport } from './fixtures.js';
+import { jobNumber, sku, waitFor, writeMaterialLibrary, writePpakExport } from '../../helpers/run-fixtures.js';
 
 let fake: FakeInnergy;
 let ws: Workspace;

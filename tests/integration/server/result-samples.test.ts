@@ -9,7 +9,7 @@ import { startFakeInnergy, type FakeInnergy } from '../../fakes/innergy.js';
 import { writeCanonicalProjects } from '../../helpers/canonical.js';
 import { callToCompletion, connectInProcess, type InProcessSession } from '../../helpers/mcp.js';
 import { makeWorkspace, type Workspace } from '../../helpers/workspace.js';
-import { writeMaterialLibrary, writePpakExport } from '../../e2e/runs/fixtures.js';
+import { writeMaterialLibrary, writePpakExport } from '../../helpers/run-fixtures.js';
 
 const CAP = 20;
 let fake: FakeInnergy;

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { childEnv, MAIN_JS } from '../../helpers/workspace.js';
+import { childEnv, MAIN_JS } from './workspace.js';
 
 /** The SKU of material `i` with `prefix` (e.g. `MAT-00042`). */
 export function sku(prefix: string, i: number): string {
