@@ -26,11 +26,12 @@ export function startCli(args: string[], env: Record<string, string>, cwd: strin
 
 /**
  * Starts `node dist/main.js <args>` under a pseudo-terminal through util-linux `script`, so its
- * stdout and stderr are a TTY; everything the command wrote (escape codes included) comes out
- * on `stdout()`. The exit code is the command's (`script -e`).
+ * stderr is a TTY; everything it wrote there (escape codes included) comes out on `stdout()`.
+ * Its stdout goes to the file `stdoutFile` (not a TTY, as when a script captures the JSON).
+ * The exit code is the command's (`script -e`).
  */
-export function startCliInPty(args: string[], env: Record<string, string>, cwd: string): RunningCli {
-  const command = [process.execPath, MAIN_JS, ...args].map(shellQuote).join(' ');
+export function startCliInPty(args: string[], env: Record<string, string>, cwd: string, stdoutFile: string): RunningCli {
+  const command = `${[process.execPath, MAIN_JS, ...args].map(shellQuote).join(' ')} > ${shellQuote(stdoutFile)}`;
   return startProcess('script', ['-qfec', command, '/dev/null'], env, cwd);
 }
 
