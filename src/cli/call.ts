@@ -47,6 +47,7 @@ export async function callCommand(deps: AppDeps, tool: string, argsJson: string 
     } catch (error) {
       bar.stop();
       if (interrupted) {
+        await cancelRunsOfThisProcess(deps);
         printErr('Cancelled. list_runs shows the run; resume it with resume_run.');
         return EXIT.interrupted;
       }
@@ -55,6 +56,19 @@ export async function callCommand(deps: AppDeps, tool: string, argsJson: string 
       process.off('SIGINT', onSigint);
     }
   });
+}
+
+/**
+ * The aborted request's cancellation reaches the in-process server asynchronously; cancel and wait
+ * for every run this process executes, so none is still running (and recorded interrupted by the
+ * shutdown) when the CLI closes the app.
+ */
+async function cancelRunsOfThisProcess(deps: AppDeps): Promise<void> {
+  for (const run of deps.runs.list({ status: 'running' })) {
+    if (!deps.runs.isActive(run.run_id)) continue;
+    deps.runs.cancel(run.run_id);
+    await deps.runs.wait(run.run_id, 10_000);
+  }
 }
 
 function report(result: CallToolResult, structured: Record<string, unknown> | undefined, interrupted: boolean): number {
