@@ -1,11 +1,12 @@
 // @ts-check
 /**
  * StrykerJS mutation testing: `npm run mutation -- <folder>` (scripts/mutation.mjs sets
- * MUTATION_FOLDER, e.g. src/http); without a folder, all of src (several hours on 2 cores).
+ * MUTATION_FOLDER, e.g. src/http, or one file, src/http/token-bucket.ts); without one, all of src
+ * (many hours on 2 cores).
  * Reports: reports/mutation/<folder>/ (html, json); gitignored.
  */
 const folder = (process.env.MUTATION_FOLDER ?? 'src').replace(/\/+$/, '');
-const name = folder.replace(/[\\/]+/g, '-');
+const name = folder.replace(/\.ts$/, '').replace(/[\\/.]+/g, '-');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -20,7 +21,7 @@ export default {
   coverageAnalysis: 'perTest',
   // Mutants only run while a module loads (constants, tables) would need every test re-run.
   ignoreStatic: true,
-  mutate: [`${folder}/**/*.ts`],
+  mutate: folder.endsWith('.ts') ? [folder] : [`${folder}/**/*.ts`],
   // The code is type-checked by `npm test`; a type checker per mutant would double the time.
   checkers: [],
   disableTypeChecks: true,

@@ -4,6 +4,7 @@
  *
  *   npm run mutation -- src/http
  *   npm run mutation -- src/pipelines/innergy --incremental
+ *   npm run mutation -- src/http/token-bucket.ts        (one file)
  *
  * Mutates `<folder>/**\/*.ts` and writes reports/mutation/<folder-with-dashes>/mutation.{html,json}.
  * Without a folder, all of src (hours on 2 cores: prefer one folder at a time). Options after the
@@ -18,8 +19,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const folder = args[0] && !args[0].startsWith('-') ? args.shift().replace(/\/+$/, '') : 'src';
 
-if (!existsSync(path.join(root, folder)) || !statSync(path.join(root, folder)).isDirectory() || !/^src(\/|$)/.test(folder)) {
-  process.stderr.write(`mutation: "${folder}" is not a folder under src/ (e.g. src/http, src/engine, src/pipelines/innergy).\n`);
+const isFile = folder.endsWith('.ts');
+if (!existsSync(path.join(root, folder)) || statSync(path.join(root, folder)).isDirectory() === isFile || !/^src(\/|$)/.test(folder)) {
+  process.stderr.write(`mutation: "${folder}" is not a folder or .ts file under src/ (e.g. src/http, src/pipelines/innergy, src/http/token-bucket.ts).\n`);
   process.exit(2);
 }
 
@@ -32,6 +34,6 @@ const child = spawn(process.execPath, [stryker, 'run', 'stryker.config.mjs', ...
 });
 child.on('exit', (code, signal) => {
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
-  process.stderr.write(`mutation: ${folder} finished in ${minutes} min (reports/mutation/${folder.replace(/\//g, '-')}/)\n`);
+  process.stderr.write(`mutation: ${folder} finished in ${minutes} min (reports/mutation/${folder.replace(/\.ts$/, '').replace(/[/.]+/g, '-')}/)\n`);
   process.exit(code ?? (signal ? 1 : 0));
 });
