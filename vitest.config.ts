@@ -9,5 +9,7 @@ export default defineConfig({
     // E2E tests spawn servers and fakes; two cores, so keep parallelism modest.
     maxWorkers: 2,
     restoreMocks: true,
+    // Rebuilds dist when src changed since the last build (the e2e tests spawn dist/main.js).
+    globalSetup: ['tests/global-setup.ts'],
   },
 });

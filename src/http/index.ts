@@ -13,7 +13,7 @@ export type {
   ResponseType,
 } from './types.js';
 export { classifyStatus, isTransientStatus, RETRY_STATUS_CODES, RETRY_AFTER_STATUS_CODES, type ResponseAction } from './classify.js';
-export { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
+export { TokenBucket, type BucketClock, type TokenBucketOptions } from './token-bucket.js';
 export { sharedBucket } from './shared-buckets.js';
 export { CircuitBreaker, circuitBreakers, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
 export {

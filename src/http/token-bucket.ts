@@ -13,6 +13,19 @@ import type { RateSpec } from '../config/rate-spec.js';
 import type { RateLimitWindow } from './rate-limit-headers.js';
 import { WindowBudget, type WindowEstimate } from './window-budget.js';
 
+/** The time source of a {@link TokenBucket}: real time unless a test injects a manual clock. */
+export interface BucketClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const REAL_TIME: BucketClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
 /** Options of a {@link TokenBucket}. */
 export interface TokenBucketOptions {
   /**
@@ -27,6 +40,8 @@ export interface TokenBucketOptions {
    * @default 1
    */
   windowReserve?: number;
+  /** Time source (tests). @default real time (`Date.now`, `setTimeout`) */
+  clock?: BucketClock;
 }
 
 interface Waiter {
@@ -46,10 +61,11 @@ export class TokenBucket {
   #refilledAt: number;
   #pausedUntil = 0;
   #queue: Waiter[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  #timer: unknown;
   #taken = 0;
   #lastTakeAt = 0;
   readonly #budget: WindowBudget;
+  readonly #clock: BucketClock;
 
   constructor(spec: RateSpec, options: TokenBucketOptions = {}) {
     if (!(spec.count > 0) || !(spec.windowMs > 0)) {
@@ -59,7 +75,8 @@ export class TokenBucket {
     this.#capacity = Math.max(1, options.burst ?? 1);
     this.#name = options.name ?? 'the target';
     this.#tokens = this.#capacity;
-    this.#refilledAt = Date.now();
+    this.#clock = options.clock ?? REAL_TIME;
+    this.#refilledAt = this.#clock.now();
     this.#budget = new WindowBudget(options.windowReserve ?? 1);
   }
 
@@ -85,7 +102,7 @@ export class TokenBucket {
 
   /** The server-reported window the bucket keeps inside, when one is known. */
   get window(): WindowEstimate | undefined {
-    return this.#budget.current();
+    return this.#budget.current(this.#clock.now());
   }
 
   /**
@@ -95,7 +112,7 @@ export class TokenBucket {
    */
   take(signal?: AbortSignal): Promise<number> {
     if (signal?.aborted) return Promise.reject(this.#cancelled());
-    if (this.#queue.length === 0 && this.#tryTake(Date.now())) return Promise.resolve(this.#taken);
+    if (this.#queue.length === 0 && this.#tryTake(this.#clock.now())) return Promise.resolve(this.#taken);
     return new Promise<number>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
       if (signal) {
@@ -127,7 +144,7 @@ export class TokenBucket {
    * take that sent the request (requests taken since are still to be counted by the server).
    */
   observeWindow(window: RateLimitWindow, takenAs: number = this.#taken): void {
-    this.#budget.observe(window, this.#taken - takenAs);
+    this.#budget.observe(window, this.#taken - takenAs, this.#clock.now());
     if (this.#queue.length > 0) this.#schedule();
   }
 
@@ -155,21 +172,21 @@ export class TokenBucket {
 
   /** Serves waiters that can go now and arms one timer for the next; clears it when idle. */
   #schedule(): void {
-    if (this.#timer) {
-      clearTimeout(this.#timer);
+    if (this.#timer !== undefined) {
+      this.#clock.clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    let now = Date.now();
+    let now = this.#clock.now();
     while (this.#queue.length > 0 && this.#tryTake(now)) {
       const waiter = this.#queue.shift()!;
       if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
       waiter.resolve(this.#taken);
-      now = Date.now();
+      now = this.#clock.now();
     }
     if (this.#queue.length === 0) return;
     const untilToken = (1 - this.#tokens) / this.#ratePerMs;
     const wait = Math.max(this.#pausedUntil - now, untilToken, this.#budget.waitMs(now, this.#lastTakeAt), 1);
-    this.#timer = setTimeout(() => {
+    this.#timer = this.#clock.setTimeout(() => {
       this.#timer = undefined;
       this.#schedule();
     }, Math.ceil(wait));

@@ -68,6 +68,8 @@ export interface FakeServerOptions {
   loginPageHtml?: string;
   /** Control endpoints under `/__fake/`; `false` disables them. @default enabled, empty state */
   control?: ControlOptions | false;
+  /** Clock of the rate-limit windows (tests of the windows). @default Date.now */
+  now?: () => number;
 }
 
 /** A running fake server. */
@@ -160,7 +162,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const jitterRandom = mulberry32(seed);
   const requests = new RequestLog();
   const faults = new FaultController(options.faults, seed);
-  const rateLimiter = new FixedWindowRateLimiter(null);
+  const rateLimiter = new FixedWindowRateLimiter(null, options.now);
   const latency = { latencyMs: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 };
 
   const renderError = (status: number, message: string, req: FakeRequest | undefined): FakeResponse =>

@@ -139,12 +139,16 @@ describe('fake-http rate limiting', () => {
     expect(await limited.json()).toMatchObject({ type: 'too_many_requests' });
   });
 
-  it('opens a new window after windowMs', async () => {
-    const s = await start({ routes: echo, rateLimit: { count: 1, windowMs: 100 } });
-    expect((await fetch(`${s.url}/plain`)).status).toBe(200);
-    expect((await fetch(`${s.url}/plain`)).status).toBe(429);
-    await new Promise((r) => setTimeout(r, 120));
-    expect((await fetch(`${s.url}/plain`)).status).toBe(200);
+  it('opens a new window after windowMs, not before', async () => {
+    let now = 1_000_000;
+    const s = await start({ routes: echo, rateLimit: { count: 2, windowMs: 100 }, now: () => now });
+    const status = async () => (await fetch(`${s.url}/plain`)).status;
+    expect([await status(), await status(), await status()]).toEqual([200, 200, 429]);
+    now += 99;
+    expect(await status()).toBe(429);
+    now += 1;
+    expect([await status(), await status(), await status()]).toEqual([200, 200, 429]);
+    expect(s.rateLimiter.limitedCount).toBe(3);
   });
 
   it('keeps separate windows per key when keyBy is given', async () => {

@@ -1,6 +1,8 @@
-import { describe, expect, it, type TestContext } from 'vitest';
-import { HttpStatusError, parseResetValue, resetDelayMs } from '../../../src/http/index.js';
+import { describe, expect, it, vi, type TestContext } from 'vitest';
+import { HttpStatusError, parseResetValue, resetDelayMs, TokenBucket } from '../../../src/http/index.js';
+import type { Logger } from '../../../src/logging/logger.js';
 import { fastClient } from './helpers/client.js';
+import { ManualClock } from './helpers/manual-clock.js';
 import { gap, startLocalServer, type LocalServer } from './helpers/local-server.js';
 
 /** Starts a server closed when the (possibly concurrent) test finishes. */
@@ -11,6 +13,9 @@ async function serve(context: TestContext, script: Parameters<typeof startLocalS
 }
 
 const ok = { body: { ok: true } };
+
+/** Waits for an assertion to hold: event order, with a timeout far above any loaded machine's delay. */
+const until = (assertion: () => void) => vi.waitFor(assertion, { timeout: 20_000, interval: 5 });
 
 describe('reset headers', () => {
   it('reads delta seconds, epoch seconds and HTTP dates', () => {
@@ -88,30 +93,42 @@ describe.concurrent('rate limiting against a local server', () => {
     expect(gap(server.requests, 0, 1)).toBeGreaterThanOrEqual(900);
   });
 
-  it('paces requests to the configured rate', async (context) => {
+  it('takes a token from the rate limit before every request', async (context) => {
     const server = await serve(context, [ok]);
-    const client = fastClient(server.url, { rateLimit: { count: 20, windowMs: 1000 } });
-    await Promise.all(Array.from({ length: 6 }, (_, i) => client.get(`/item/${i}`)));
-    const times = server.requests.map((r) => r.at).sort((a, b) => a - b);
-    // 20/s = one every 50 ms: 6 requests span at least 250 ms (minus arrival noise) ...
-    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(200);
-    // ... and no 100 ms window holds more than the 2 the rate allows (+1 for arrival noise)
-    for (const start of times) expect(times.filter((t) => t >= start && t < start + 100).length).toBeLessThanOrEqual(3);
+    const clock = new ManualClock();
+    const bucket = new TokenBucket({ count: 20, windowMs: 1000 }, { clock });
+    const client = fastClient(server.url, { bucket });
+    const all = Promise.all(Array.from({ length: 6 }, (_, i) => client.get(`/item/${i}`)));
+    await until(() => expect(bucket.waiting).toBe(5));
+    await until(() => expect(server.requests).toHaveLength(1));
+    // 20/s: the bucket's clock releases one request per 50 ms, and none before
+    for (let sent = 2; sent <= 6; sent += 1) {
+      await clock.advance(49);
+      expect(bucket.taken).toBe(sent - 1);
+      await clock.advance(1);
+      expect(bucket.taken).toBe(sent);
+      await until(() => expect(server.requests).toHaveLength(sent));
+    }
+    await all;
+    expect(server.requests).toHaveLength(6);
   });
 
-  it('pauses every waiter after a 429', async (context) => {
+  it('holds every later request of the target until the reset a 429 named', async (context) => {
     const server = await serve(context, (request) => {
       const first = !server.requests.slice(0, -1).some((r) => r.url === '/first');
       return request.url === '/first' && first ? { status: 429, headers: { 'retry-after': '1' } } : ok;
     });
-    // 4/s: the others' first token comes 250 ms after /first's, well after its 429 is back
-    const client = fastClient(server.url, { rateLimit: { count: 4, windowMs: 1000 } });
+    let sawRetry!: () => void;
+    const retrying = new Promise<void>((resolve) => (sawRetry = resolve));
+    const logger = { warn: () => sawRetry() } as unknown as Logger;
+    const client = fastClient(server.url, { logger });
     const first = client.get('/first');
-    await new Promise((resolve) => setTimeout(resolve, 20)); // let /first be answered 429 first
+    await retrying; // the client has taken in the 429 (it logs its retry after pausing the bucket)
     const others = Array.from({ length: 3 }, (_, i) => client.get(`/other/${i}`));
     await Promise.all([first, ...others]);
     const throttledAt = server.requests[0]!.at;
     expect(server.requests[0]!.url).toBe('/first');
+    expect(server.requests).toHaveLength(5);
     for (const request of server.requests.slice(1)) {
       expect(request.at - throttledAt).toBeGreaterThanOrEqual(900);
     }
