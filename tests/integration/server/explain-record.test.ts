@@ -2,39 +2,24 @@
  * explain_record through an MCP client: every run that wrote a record is listed with its events,
  * oldest first, each with its tool, action, target id, source line and content hash.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeInnergy, type FakeInnergy } from '../../fakes/innergy.js';
+import { describe, expect, it } from 'vitest';
 import { readProjects, writeCanonicalProjects } from '../../helpers/canonical.js';
-import { callTool, callToCompletion, connectInProcess, type InProcessSession } from '../../helpers/mcp.js';
-import { makeWorkspace, type Workspace } from '../../helpers/workspace.js';
+import { callTool, callToCompletion } from '../../helpers/mcp.js';
+import { useInnergySession } from '../../helpers/innergy-session.js';
 
-let fake: FakeInnergy;
-let ws: Workspace;
-let session: InProcessSession;
-
-beforeEach(async () => {
-  ws = makeWorkspace();
-  fake = await startFakeInnergy();
-  session = await connectInProcess({ ...ws.env, INNERGY_API_BASE_URL: fake.url, INNERGY_API_KEY: fake.apiKey, INNERGY_RATE_LIMIT: '500/s' }, ws.dir);
-});
-
-afterEach(async () => {
-  await session.close();
-  await fake.close();
-  ws.cleanup();
-});
+const h = useInnergySession('500/s');
 
 describe('explain_record', () => {
   it('lists the events of both runs that wrote a project, in order, with their runs and tools', async () => {
-    const { client } = session;
-    const file = writeCanonicalProjects(ws.outputDir, 3);
+    const { client } = h.session;
+    const file = writeCanonicalProjects(h.ws.outputDir, 3);
     const first = await callToCompletion(client, 'run_innergy_project_import', { canonical_file: file, dry_run: false });
     expect(first.structured).toMatchObject({ status: 'succeeded', created: 3 });
     const ids = readProjects(file).map((p) => p.innergy_id);
-    writeCanonicalProjects(ws.outputDir, 3, (p, i) => ({ ...p, innergy_id: ids[i - 1]!, name: i === 2 ? 'Renamed project' : p.name, source: { file: 'projects_2024-01-22.csv', line: 40 + i } }));
+    writeCanonicalProjects(h.ws.outputDir, 3, (p, i) => ({ ...p, innergy_id: ids[i - 1]!, name: i === 2 ? 'Renamed project' : p.name, source: { file: 'projects_2024-01-22.csv', line: 40 + i } }));
     const second = await callToCompletion(client, 'run_innergy_project_import', { canonical_file: file, dry_run: false });
     expect(second.structured).toMatchObject({ status: 'succeeded', created: 0, updated: 1 });
-    const innergyId = fake.state.projects.find((p) => p.ExternalIdentifier === 'J-000002')!.Id;
+    const innergyId = h.fake.state.projects.find((p) => p.ExternalIdentifier === 'J-000002')!.Id;
 
     const explained = await callTool(client, 'explain_record', { system: 'innergy', key: 'J-000002' });
     expect(explained.isError).toBe(false);

@@ -4,29 +4,14 @@
  * `report_uri` names the run's report — in a dry run, an apply, and the full cycle's steps.
  */
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeInnergy, type FakeInnergy } from '../../fakes/innergy.js';
+import { describe, expect, it } from 'vitest';
 import { writeCanonicalProjects } from '../../helpers/canonical.js';
-import { callToCompletion, connectInProcess, type InProcessSession } from '../../helpers/mcp.js';
-import { makeWorkspace, type Workspace } from '../../helpers/workspace.js';
+import { callToCompletion } from '../../helpers/mcp.js';
+import { useInnergySession } from '../../helpers/innergy-session.js';
 import { writeMaterialLibrary, writePpakExport } from '../../helpers/run-fixtures.js';
 
 const CAP = 20;
-let fake: FakeInnergy;
-let ws: Workspace;
-let session: InProcessSession;
-
-beforeEach(async () => {
-  ws = makeWorkspace();
-  fake = await startFakeInnergy();
-  session = await connectInProcess({ ...ws.env, INNERGY_API_BASE_URL: fake.url, INNERGY_API_KEY: fake.apiKey, INNERGY_RATE_LIMIT: '1000/s' }, ws.dir);
-});
-
-afterEach(async () => {
-  await session.close();
-  await fake.close();
-  ws.cleanup();
-});
+const h = useInnergySession('1000/s');
 
 /** The result is bounded: `samples` holds exactly the cap, and the run's report is named. */
 function expectBounded(result: Record<string, any>, samples: string): void {
@@ -36,36 +21,36 @@ function expectBounded(result: Record<string, any>, samples: string): void {
 
 describe('bounded result samples', () => {
   it('run_innergy_project_import returns 20 projects of 45 in the dry run and the apply, with the totals', async () => {
-    const file = writeCanonicalProjects(ws.outputDir, 45);
-    const dry = await callToCompletion(session.client, 'run_innergy_project_import', { canonical_file: file });
+    const file = writeCanonicalProjects(h.ws.outputDir, 45);
+    const dry = await callToCompletion(h.session.client, 'run_innergy_project_import', { canonical_file: file });
     expect(dry.structured).toMatchObject({ status: 'succeeded', dry_run: true, created: 45 });
     expectBounded(dry.structured, 'projects');
 
-    const applied = await callToCompletion(session.client, 'run_innergy_project_import', { canonical_file: file, dry_run: false, plan_id: dry.structured.plan_id });
+    const applied = await callToCompletion(h.session.client, 'run_innergy_project_import', { canonical_file: file, dry_run: false, plan_id: dry.structured.plan_id });
     expect(applied.structured).toMatchObject({ status: 'succeeded', created: 45, failed: 0 });
     expectBounded(applied.structured, 'projects');
-    expect(fake.state.projects).toHaveLength(45);
+    expect(h.fake.state.projects).toHaveLength(45);
     // The sample names real records: each is one the fake holds, under its id.
-    const ids = new Map(fake.state.projects.map((p) => [p.ExternalIdentifier, p.Id]));
+    const ids = new Map(h.fake.state.projects.map((p) => [p.ExternalIdentifier, p.Id]));
     for (const sample of applied.structured.projects) expect(sample.innergy_id).toBe(ids.get(sample.job_number));
   });
 
   it('sync_innergy_material_library returns 20 items of 30 new materials, with the total', async () => {
-    const library = writeMaterialLibrary(path.join(ws.dir, 'data', 'materials_30.csv'), 30);
-    const dry = await callToCompletion(session.client, 'sync_innergy_material_library', { material_library: library });
+    const library = writeMaterialLibrary(path.join(h.ws.dir, 'data', 'materials_30.csv'), 30);
+    const dry = await callToCompletion(h.session.client, 'sync_innergy_material_library', { material_library: library });
     expect(dry.structured).toMatchObject({ status: 'succeeded', dry_run: true, new: 30 });
     expectBounded(dry.structured, 'items');
 
-    const applied = await callToCompletion(session.client, 'sync_innergy_material_library', { material_library: library, dry_run: false });
+    const applied = await callToCompletion(h.session.client, 'sync_innergy_material_library', { material_library: library, dry_run: false });
     expect(applied.structured).toMatchObject({ status: 'succeeded', new: 30, failed: 0 });
     expectBounded(applied.structured, 'items');
-    expect(fake.state.materials).toHaveLength(30);
+    expect(h.fake.state.materials).toHaveLength(30);
   });
 
   it('run_full_cycle bounds the samples of its steps too', async () => {
-    const exportDir = writePpakExport(path.join(ws.dir, 'data', 'big_export'), 30);
-    const library = writeMaterialLibrary(path.join(ws.dir, 'data', 'materials_30.csv'), 30);
-    const dry = await callToCompletion(session.client, 'run_full_cycle', { ppak_export_dir: exportDir, material_library: library });
+    const exportDir = writePpakExport(path.join(h.ws.dir, 'data', 'big_export'), 30);
+    const library = writeMaterialLibrary(path.join(h.ws.dir, 'data', 'materials_30.csv'), 30);
+    const dry = await callToCompletion(h.session.client, 'run_full_cycle', { ppak_export_dir: exportDir, material_library: library });
     expect(dry.structured).toMatchObject({ status: 'succeeded', dry_run: true, stopped_at: null });
     expect(dry.structured.steps.material_sync.result).toMatchObject({ new: 30 });
     expect(dry.structured.steps.material_sync.result.items).toHaveLength(CAP);
