@@ -39,7 +39,7 @@ export function operatorErrorFromFs(error: unknown): MigrationError | undefined 
   if (error instanceof MigrationError || !(error instanceof Error)) return undefined;
   const { code, path: where } = error as NodeJS.ErrnoException;
   const shown = where ? `'${shortText(where)}'` : 'a path';
-  if (code && code in ADVICE) {
+  if (code && Object.hasOwn(ADVICE, code)) {
     const advice = ADVICE[code]!;
     return new ValidationError(`The path ${shown} ${advice.what} (${code}).`, { action: advice.action, details: { code } });
   }
