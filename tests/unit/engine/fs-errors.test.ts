@@ -76,7 +76,7 @@ describe('operatorErrorFromFs', () => {
 
   it('leaves migration errors, non-errors and unknown codes alone', () => {
     expect(operatorErrorFromFs(new ValidationError('already explained', { action: 'nothing' }))).toBeUndefined();
-    expect(operatorErrorFromFs(Object.assign(new MigrationError('internal', 'x'), { code: 'EISDIR' }))).toBeUndefined();
+    expect(operatorErrorFromFs(Object.assign(new MigrationError('terminal', 'x'), { code: 'EISDIR' }))).toBeUndefined();
     expect(operatorErrorFromFs({ code: 'EISDIR', path: '/x' })).toBeUndefined();
     expect(operatorErrorFromFs(Object.assign(new Error('x'), { code: 'EWHATEVER', path: '/x' }))).toBeUndefined();
     expect(operatorErrorFromFs(Object.assign(new Error('x'), { code: 'toString', path: '/x' }))).toBeUndefined();
