@@ -72,6 +72,9 @@ describe('operatorErrorFromFs', () => {
     expect(answer!.message).toBe('A path contains a NUL byte.');
     expect(answer!.action).toBe('Remove the NUL character from the path.');
     expect(operatorErrorFromFs(Object.assign(new TypeError('The "path" argument must be of type string'), { code: 'ERR_INVALID_ARG_TYPE' }))).toBeUndefined();
+    const typed = Object.assign(new TypeError('The argument \'path\' must be a string without null bytes'), { code: 'ERR_INVALID_ARG_TYPE' });
+    expect(operatorErrorFromFs(typed)!.message).toBe('A path contains a NUL byte.');
+    expect(operatorErrorFromFs(Object.assign(new Error('path has null bytes'), { code: 'ERR_SOMETHING_ELSE' }))).toBeUndefined();
   });
 
   it('leaves migration errors, non-errors and unknown codes alone', () => {
