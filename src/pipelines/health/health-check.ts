@@ -151,7 +151,7 @@ function renderHealthReport(file: string, ok: boolean, checks: readonly HealthCh
   for (const c of checks) {
     if (c.status === 'pass' && !c.detail) continue;
     lines.push('', `## ${c.name} (${c.status})`, '');
-    if (c.detail) lines.push(c.detail, 'Stryker was here!');
+    if (c.detail) lines.push(c.detail, '');
     lines.push(...c.samples.map((s) => `- ${s}`));
     if (c.count > c.samples.length) lines.push(`- … and ${c.count - c.samples.length} more`);
     if (c.status === 'fail') lines.push('', `What to do: ${adviceFor(c.name)}`);
