@@ -236,7 +236,7 @@ describe('materials_missing_in_innergy samples', () => {
 
   it('reports nothing and no detail when every material is known', () => {
     const check = materialsCheck(usedBy(1, 'M-1'), [innergyMaterial('M-1')]);
-    expect(check).toEqual({ name: 'materials_missing_in_innergy', status: 'pass', count: 0, samples: [] });
+    expect(check).toStrictEqual({ name: 'materials_missing_in_innergy', status: 'pass', count: 0, samples: [] });
   });
 
   it('warns with no samples when INNERGY is not configured', () => {
