@@ -38,10 +38,10 @@ export function pathProblem(candidate: string): string | undefined {
 export function operatorErrorFromFs(error: unknown): MigrationError | undefined {
   if (error instanceof MigrationError || !(error instanceof Error)) return undefined;
   const { code, path: where } = error as NodeJS.ErrnoException;
-  const shown = where ? `'${shortText(where)}'` : 'a path';
+  const subject = where ? `The path '${shortText(where)}'` : 'A path';
   if (code && Object.hasOwn(ADVICE, code)) {
     const advice = ADVICE[code]!;
-    return new ValidationError(`The path ${shown} ${advice.what} (${code}).`, { action: advice.action, details: { code } });
+    return new ValidationError(`${subject} ${advice.what} (${code}).`, { action: advice.action, details: { code } });
   }
   if ((code === 'ERR_INVALID_ARG_VALUE' || code === 'ERR_INVALID_ARG_TYPE') && /null bytes|\\u0000/i.test(error.message)) {
     return new ValidationError('A path contains a NUL byte.', { action: 'Remove the NUL character from the path.' });

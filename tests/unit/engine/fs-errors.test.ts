@@ -42,7 +42,7 @@ describe('operatorErrorFromFs', () => {
     }
     expect(answer).toBeInstanceOf(ValidationError);
     const where = (error as NodeJS.ErrnoException).path;
-    expect(answer!.message).toBe(`The path ${where ? `'${shortText(where)}'` : 'a path'} ${what} (${code}).`);
+    expect(answer!.message).toBe(`${where ? `The path '${shortText(where)}'` : 'A path'} ${what} (${code}).`);
     expect(answer!.action).toContain(action);
     expect(answer!.details).toEqual({ code });
   });
@@ -60,7 +60,7 @@ describe('operatorErrorFromFs', () => {
   });
 
   it('says "a path" when the error names none, and shortens a long one', () => {
-    expect(operatorErrorFromFs(Object.assign(new Error('x'), { code: 'EISDIR' }))!.message).toBe('The path a path is a folder, not a file (EISDIR).');
+    expect(operatorErrorFromFs(Object.assign(new Error('x'), { code: 'EISDIR' }))!.message).toBe('A path is a folder, not a file (EISDIR).');
     const long = `/${'d'.repeat(ECHO_LIMIT + 50)}`;
     const message = operatorErrorFromFs(Object.assign(new Error('x'), { code: 'ENOSPC', path: long }))!.message;
     expect(message).toContain(`'${long.slice(0, ECHO_LIMIT)}… (51 more characters)'`);
